@@ -1,0 +1,60 @@
+"""The HTTP transport: Bolt's one endpoint, a health check, and the worker beside them.
+
+`POST /slack/events` carries events, commands, buttons and forms; Bolt checks each signature (and
+its 5-minute timestamp window) before anything is stored. `GET /healthz` answers for the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+
+from bot.app import Bot
+
+RouteAdder = Callable[[web.Application, Bot], None]
+_extra_routes: list[RouteAdder] = []
+
+
+def add_routes(adder: RouteAdder) -> RouteAdder:
+    """Let a feature (lead intake, payments) mount its own endpoints on the same server."""
+    _extra_routes.append(adder)
+    return adder
+
+
+def build_web_app(bot: Bot, *, run_worker: bool = True) -> web.Application:
+    """The aiohttp application serving Slack and the health check."""
+    web_app = web.Application()
+
+    async def slack_events(request: web.Request) -> web.Response:
+        bolt_response = await bot.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        ok = await bot.services.db.ping()
+        return web.json_response({"ok": ok}, status=200 if ok else 503)
+
+    web_app.router.add_post("/slack/events", slack_events)
+    web_app.router.add_get("/healthz", healthz)
+    for adder in _extra_routes:
+        adder(web_app, bot)
+    if run_worker:
+        web_app.cleanup_ctx.append(_worker_running(bot))
+    return web_app
+
+
+def _worker_running(bot: Bot) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def running(_app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(bot.worker.run(), name="closeloop-inbox-worker")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await bot.close()
+
+    return running

@@ -1,0 +1,29 @@
+"""The Web API client: slack-sdk's, pointed at `SLACK_API_URL`, with its retry handlers.
+
+Connection errors, 429 (after the Retry-After Slack sends) and 5xx answers are retried by slack-sdk's
+own async handlers; nothing here re-implements them.
+"""
+
+from __future__ import annotations
+
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """Retry transient failures a few times; a 429 waits as long as Slack asks."""
+    return [
+        AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        AsyncServerErrorRetryHandler(max_retry_count=2),
+    ]
+
+
+def build_web_client(token: str, base_url: str) -> AsyncWebClient:
+    """A Web API client for the bot token."""
+    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers(), timeout=10)

@@ -1,0 +1,321 @@
+"""The `[leads]` section of the rules file: lead scoring, pools, roster and routing defaults.
+
+Unknown keys are errors so a typo never silently switches a rule off. The defaults are domain.md's
+numbers; `score_card`, `routing_table`, `release_after` and `fairness_policy` hand the section to the
+domain as plain values.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cached_property
+from typing import Annotated, Any, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from domain.fairness import FairnessPolicy
+from domain.leads import Rep, Urgency
+from domain.routing import BudgetBand, Pool, PoolMode, RoutingTable
+from domain.scoring import (
+    AttributeIs,
+    BudgetIs,
+    Comparison,
+    Condition,
+    FactIn,
+    GradeThresholds,
+    HasSignal,
+    LeadFact,
+    ScoreCard,
+    ScoringRule,
+)
+
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+RuleId = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+OneOrMore = NonEmptyStr | list[NonEmptyStr]
+
+DEFAULT_POOL_ID = "default"
+
+# What a scoring condition can test; `_FACTS` are the lead's text facts matched against listed values.
+_FACTS: tuple[LeadFact, ...] = ("source", "region", "industry", "urgency")
+_SUBJECTS = (*_FACTS, "signal", "budget", "attribute")
+
+T = TypeVar("T")
+
+
+class Strict(BaseModel):
+    """Base for every part of the section: unknown keys are mistakes, not extensions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _the_one_comparison(model: BaseModel) -> tuple[Comparison, Any]:
+    """The single comparison a condition states; stating none or several is ambiguous."""
+    stated = [(op, getattr(model, op.value)) for op in Comparison if getattr(model, op.value) is not None]
+    if len(stated) != 1:
+        raise ValueError("give exactly one of gt, gte, lt, lte, eq")
+    return stated[0]
+
+
+class BudgetTest(Strict):
+    """`budget = { gte = 500000 }`: compares the lead's budget (its top figure) with an amount."""
+
+    gt: Decimal | None = None
+    gte: Decimal | None = None
+    lt: Decimal | None = None
+    lte: Decimal | None = None
+    eq: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _one_comparison(self) -> Self:
+        _the_one_comparison(self)
+        return self
+
+
+class ConditionSpec(Strict):
+    """When a scoring rule applies: exactly one of the lead facts below.
+
+    `source`, `region`, `industry`, `urgency` take a value or a list; `signal` a behaviour signal;
+    `budget` a comparison table; `attribute` names a lead attribute compared with one of gt, gte, lt,
+    lte, eq (eq may also be text).
+    """
+
+    source: OneOrMore | None = None
+    region: OneOrMore | None = None
+    industry: OneOrMore | None = None
+    urgency: Urgency | list[Urgency] | None = None
+    signal: NonEmptyStr | None = None
+    budget: BudgetTest | None = None
+    attribute: NonEmptyStr | None = None
+    gt: float | None = None
+    gte: float | None = None
+    lt: float | None = None
+    lte: float | None = None
+    eq: float | str | None = None
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> Self:
+        subjects = [name for name in _SUBJECTS if getattr(self, name) is not None]
+        if len(subjects) != 1:
+            raise ValueError(f"a condition tests exactly one of {', '.join(_SUBJECTS)}; got {subjects}")
+        if self.attribute is not None:
+            _the_one_comparison(self)
+        elif any(getattr(self, op.value) is not None for op in Comparison):
+            raise ValueError(
+                "gt, gte, lt, lte and eq go with `attribute`; compare budgets with budget = {...}"
+            )
+        return self
+
+    def to_domain(self) -> Condition:
+        """The domain condition this table describes."""
+        if self.signal is not None:
+            return HasSignal(self.signal)
+        if self.budget is not None:
+            op, amount = _the_one_comparison(self.budget)
+            return BudgetIs(op, amount)
+        if self.attribute is not None:
+            op, value = _the_one_comparison(self)
+            return AttributeIs(self.attribute, op, value)
+        fact = next(name for name in _FACTS if getattr(self, name) is not None)
+        values = getattr(self, fact)
+        return FactIn(fact, frozenset([values] if isinstance(values, str) else values))
+
+
+class ScoringRuleSpec(Strict):
+    """Points a lead earns (negative: loses) when its condition holds."""
+
+    id: RuleId
+    label: NonEmptyStr
+    points: int
+    when: ConditionSpec
+
+    def to_domain(self) -> ScoringRule:
+        """The rule as the scorer reads it."""
+        return ScoringRule(self.id, self.label, self.points, self.when.to_domain())
+
+
+def _default_scoring() -> list[ScoringRuleSpec]:
+    def rule(rule_id: str, label: str, points: int, **when: object) -> ScoringRuleSpec:
+        return ScoringRuleSpec(
+            id=rule_id, label=label, points=points, when=ConditionSpec.model_validate(when)
+        )
+
+    return [
+        rule("website_form", "Website form", 10, signal="website_form"),
+        rule("wechat_contact", "WeChat contact", 10, signal="wechat_contact"),
+        rule("phone_inquiry", "Phone inquiry", 15, signal="phone_inquiry"),
+        rule("page_dwell", "Stayed on the site over 2 minutes", 5, attribute="page_dwell_seconds", gt=120),
+        rule("trial_request", "Asked for a trial", 20, signal="trial_request"),
+        rule("competitor_employee", "Works for a competitor", -30, signal="competitor_employee"),
+    ]
+
+
+class Grades(Strict):
+    """Minimum points for S, A and B; anything lower is C."""
+
+    s: int = 60
+    a: int = 40
+    b: int = 20
+
+    @model_validator(mode="after")
+    def _descending(self) -> Self:
+        if not self.s > self.a > self.b:
+            raise ValueError(f"grade thresholds must fall s > a > b, got s={self.s} a={self.a} b={self.b}")
+        return self
+
+
+class PoolSpec(Strict):
+    """A pool of reps for a region / industry / budget band; unset figures use the section's defaults."""
+
+    id: RuleId
+    channel: NonEmptyStr | None = None
+    regions: list[NonEmptyStr] = Field(default_factory=list)
+    industries: list[NonEmptyStr] = Field(default_factory=list)
+    budget_min: Decimal | None = None
+    budget_max: Decimal | None = None
+    mode: PoolMode = PoolMode.ASSIGN
+    members: list[NonEmptyStr] = Field(default_factory=list)
+    fallback_owner: NonEmptyStr | None = None
+    cap: Annotated[int, Field(ge=1)] | None = None
+    new_rep_share: Fraction | None = None
+    contact_bonus: Fraction | None = None
+    stale_penalty: Fraction | None = None
+
+    @model_validator(mode="after")
+    def _band_in_order(self) -> Self:
+        if self.budget_min is not None and self.budget_max is not None and self.budget_min >= self.budget_max:
+            raise ValueError(f"pool {self.id}: budget_min must be below budget_max")
+        return self
+
+
+class RepSpec(Strict):
+    """A rep on the roster: where and what they sell, their rotation weight, and their status."""
+
+    user_id: NonEmptyStr
+    name: NonEmptyStr
+    joined: date
+    regions: list[NonEmptyStr] = Field(default_factory=list)
+    industries: list[NonEmptyStr] = Field(default_factory=list)
+    weight: Annotated[float, Field(gt=0, le=10)] = 1.0
+    away: bool = False
+    cap: Annotated[int, Field(ge=1)] | None = None
+
+    def to_domain(self) -> Rep:
+        """The rep as routing reads them."""
+        return Rep(
+            user_id=self.user_id,
+            name=self.name,
+            joined_at=self.joined,
+            regions=frozenset(self.regions),
+            industries=frozenset(self.industries),
+            weight=self.weight,
+            away=self.away,
+            cap=self.cap,
+        )
+
+
+def _unique(ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise ValueError(f"{what} {item!r} appears twice; each must be unique")
+        seen.add(item)
+
+
+class LeadRules(Strict):
+    """The whole `[leads]` section.
+
+    `default_pool` takes leads no listed pool takes; when no pool has that id, it is a whole-roster
+    assign pool with the section's defaults, whose leads go to the public pool if nobody is eligible.
+    """
+
+    cap: Annotated[int, Field(ge=1)] = 5
+    release_after_days: Annotated[int, Field(ge=1)] = 3
+    contact_bonus: Fraction = 0.2
+    stale_penalty: Fraction = 0.2
+    new_rep_days: Annotated[int, Field(ge=0)] = 90
+    new_rep_share: Fraction = 0.2
+    grades: Grades = Grades()
+    scoring: list[ScoringRuleSpec] = Field(default_factory=_default_scoring)
+    pools: list[PoolSpec] = Field(default_factory=list)
+    default_pool: RuleId = DEFAULT_POOL_ID
+    reps: list[RepSpec] = Field(default_factory=list)
+
+    @field_validator("scoring")
+    @classmethod
+    def _unique_rule_ids(cls, rules: list[ScoringRuleSpec]) -> list[ScoringRuleSpec]:
+        _unique([rule.id for rule in rules], "scoring rule id")
+        return rules
+
+    @field_validator("reps")
+    @classmethod
+    def _unique_reps(cls, reps: list[RepSpec]) -> list[RepSpec]:
+        _unique([rep.user_id for rep in reps], "rep user_id")
+        return reps
+
+    @model_validator(mode="after")
+    def _pools_consistent(self) -> Self:
+        _unique([pool.id for pool in self.pools], "pool id")
+        roster = {rep.user_id for rep in self.reps}
+        for pool in self.pools:
+            strangers = sorted(set(pool.members) - roster)
+            if strangers:
+                raise ValueError(f"pool {pool.id} lists members not on the roster: {', '.join(strangers)}")
+        if self.default_pool != DEFAULT_POOL_ID and self.default_pool not in {p.id for p in self.pools}:
+            raise ValueError(f"default_pool {self.default_pool!r} is not one of the pools")
+        return self
+
+    @classmethod
+    def from_toml(cls, text: str) -> LeadRules:
+        """Validate the `[leads]` table of a rules file; a file without one gets the defaults."""
+        return cls.model_validate(tomllib.loads(text).get("leads", {}))
+
+    @cached_property
+    def score_card(self) -> ScoreCard:
+        """The scoring rules and grade thresholds, in file order."""
+        thresholds = GradeThresholds(self.grades.s, self.grades.a, self.grades.b)
+        return ScoreCard(tuple(rule.to_domain() for rule in self.scoring), thresholds)
+
+    @cached_property
+    def routing_table(self) -> RoutingTable:
+        """Pools, default pool and roster, ready to route; build once and reuse for its index."""
+        pools = [self._pool(spec) for spec in self.pools]
+        listed = [pool for pool in pools if pool.id == self.default_pool]
+        default = listed[0] if listed else self._pool(PoolSpec(id=self.default_pool))
+        roster = [rep.to_domain() for rep in self.reps]
+        return RoutingTable(pools, default, roster, self.new_rep_days)
+
+    @property
+    def release_after(self) -> timedelta:
+        """How long an owner has to make first contact before the lead is released."""
+        return timedelta(days=self.release_after_days)
+
+    @property
+    def fairness_policy(self) -> FairnessPolicy:
+        """The fairness report's new-rep figures, kept in step with routing's."""
+        return FairnessPolicy(new_rep_share=self.new_rep_share, new_rep_days=self.new_rep_days)
+
+    def _pool(self, spec: PoolSpec) -> Pool:
+        band = None
+        if spec.budget_min is not None or spec.budget_max is not None:
+            band = BudgetBand(spec.budget_min, spec.budget_max)
+        return Pool(
+            id=spec.id,
+            channel_id=spec.channel,
+            regions=frozenset(spec.regions),
+            industries=frozenset(spec.industries),
+            budget_band=band,
+            mode=spec.mode,
+            members=frozenset(spec.members),
+            fallback_owner=spec.fallback_owner,
+            new_rep_share=_or_default(spec.new_rep_share, self.new_rep_share),
+            cap=_or_default(spec.cap, self.cap),
+            contact_bonus=_or_default(spec.contact_bonus, self.contact_bonus),
+            stale_penalty=_or_default(spec.stale_penalty, self.stale_penalty),
+        )
+
+
+def _or_default(value: T | None, default: T) -> T:
+    return default if value is None else value

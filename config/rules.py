@@ -1,0 +1,192 @@
+"""The rules file: what the team decided, validated before the bot acts on it.
+
+Rules are data an admin edits (TOML); this module gives them a schema (pydantic, unknown keys are
+errors so typos surface) and loads them with every problem reported as `FILE:LINE: message`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from config.toml_lines import key_lines, line_of
+from domain.archive import ArchiveSyntax
+from domain.signals import SignalRule
+
+DEFAULT_RULES_NAME = "default_rules.toml"
+
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base for every rules section: unknown keys are mistakes, not extensions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Label(Strict):
+    """A name shown to people, in both languages."""
+
+    en: NonEmptyStr
+    zh: NonEmptyStr
+
+
+class ArchiveRules(Strict):
+    """How `#archive` messages are read and how long unarchived messages are kept."""
+
+    hashtags: list[NonEmptyStr] = Field(default_factory=lambda: ["#archive", "#归档"], min_length=1)
+    activity_types: dict[str, list[NonEmptyStr]] = Field(
+        default_factory=lambda: {
+            "call": ["#call", "#电话"],
+            "visit": ["#visit", "#拜访"],
+            "quote": ["#quote", "#报价"],
+            "demo": ["#demo", "#演示"],
+            "contract": ["#contract", "#合同"],
+        }
+    )
+    customer_prefixes: list[NonEmptyStr] = Field(default_factory=lambda: ["customer", "客户"])
+    next_prefixes: list[NonEmptyStr] = Field(default_factory=lambda: ["next", "下一步"])
+    summary_chars: int = Field(default=200, ge=20, le=3000)
+    retention_days: int = Field(default=30, ge=1, le=3650)
+
+    @field_validator("hashtags")
+    @classmethod
+    def _tags_start_with_hash(cls, tags: list[str]) -> list[str]:
+        for tag in tags:
+            if not tag.startswith("#") or re.search(r"\s", tag):
+                raise ValueError(f"hashtag {tag!r} must start with # and have no spaces")
+        return tags
+
+    @field_validator("activity_types")
+    @classmethod
+    def _type_names_are_words(cls, types: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, tags in types.items():
+            if not re.fullmatch(r"[a-z_]+", name):
+                raise ValueError(f"activity type {name!r} must be lower-case letters and _")
+            if not tags:
+                raise ValueError(f"activity type {name!r} needs at least one tag")
+        return types
+
+
+class SignalSpec(Strict):
+    """A signal to detect in a conversation, with the words that give it away."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z_]+$")]
+    label: Label
+    keywords: list[NonEmptyStr] = Field(min_length=1)
+
+
+class Competitors(Strict):
+    """Competitor names; a mention raises the `competitor` signal."""
+
+    names: list[NonEmptyStr] = Field(default_factory=list)
+    label: Label = Label(en="Competitor mentioned", zh="提及竞品")
+
+
+class Rules(Strict):
+    """The whole rules file."""
+
+    archive: ArchiveRules = ArchiveRules()
+    signals: list[SignalSpec] = Field(default_factory=list)
+    competitors: Competitors = Competitors()
+
+    @field_validator("signals")
+    @classmethod
+    def _unique_signal_ids(cls, signals: list[SignalSpec]) -> list[SignalSpec]:
+        seen: set[str] = set()
+        for spec in signals:
+            if spec.id in seen or spec.id == "competitor":
+                raise ValueError(f"signal id {spec.id!r} is used twice (competitor is reserved)")
+            seen.add(spec.id)
+        return signals
+
+    @cached_property
+    def archive_syntax(self) -> ArchiveSyntax:
+        """The archive rules as the domain reads them."""
+        a = self.archive
+        return ArchiveSyntax(
+            hashtags=tuple(a.hashtags),
+            type_tags={tag.lower(): name for name, tags in a.activity_types.items() for tag in tags},
+            customer_prefixes=tuple(a.customer_prefixes),
+            next_prefixes=tuple(a.next_prefixes),
+        )
+
+    @cached_property
+    def signal_rules(self) -> tuple[SignalRule, ...]:
+        """Keyword rules for signal detection, competitors included."""
+        rules = [SignalRule(s.id, tuple(s.keywords)) for s in self.signals]
+        if self.competitors.names:
+            rules.append(SignalRule("competitor", tuple(self.competitors.names)))
+        return tuple(rules)
+
+    def signal_label(self, signal_id: str, lang: str) -> str:
+        """A signal's name in `lang`, falling back to its id for signals no longer in the rules."""
+        labels = {s.id: s.label for s in self.signals} | {"competitor": self.competitors.label}
+        label = labels.get(signal_id)
+        return signal_id if label is None else getattr(label, lang, label.en)
+
+
+@dataclass(frozen=True)
+class RulesProblem:
+    """One thing wrong in a rules file, located for the person who has to fix it."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class RulesError(Exception):
+    """A rules file that cannot be used; carries every problem found."""
+
+    def __init__(self, problems: list[RulesProblem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def default_rules_text() -> str:
+    """The packaged default rules, which document every option."""
+    return resources.files("config").joinpath(DEFAULT_RULES_NAME).read_text(encoding="utf-8")
+
+
+def parse_rules(text: str, source: str) -> Rules:
+    """Validate rules text, raising `RulesError` with every problem and its line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        raise RulesError([RulesProblem(source, int(match.group(1)) if match else 1, str(error))]) from None
+    try:
+        return Rules.model_validate(data)
+    except ValidationError as error:
+        lines = key_lines(text)
+        problems = [
+            RulesProblem(source, line_of(lines, tuple(e["loc"])), _describe(e)) for e in error.errors()
+        ]
+        raise RulesError(sorted(problems, key=lambda p: p.line)) from None
+
+
+def _describe(error: dict) -> str:
+    where = ".".join(str(part) for part in error["loc"])
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def load_rules(path: Path | None) -> Rules:
+    """Load the rules file at `path`, or the packaged default when none is configured."""
+    if path is None:
+        return parse_rules(default_rules_text(), DEFAULT_RULES_NAME)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise RulesError([RulesProblem(str(path), 1, f"cannot read the file: {error.strerror}")]) from None
+    return parse_rules(text, str(path))

@@ -1,0 +1,149 @@
+"""The plain facts that lead scoring, routing, release and fairness reason about.
+
+Everything here is an immutable value: a lead as it arrived, a rep as the roster describes them, a rep's
+routing counters, and the structured `Reason` every decision is explained with. Nothing here knows
+about Slack, storage or the wall clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
+
+# domain.md: first contact with a real conversation within 72 h raises the rep's allocation priority.
+PROMPT_CONTACT_WINDOW = timedelta(hours=72)
+
+ReasonParam = str | int | float
+
+
+class Grade(StrEnum):
+    """How promising a lead is, best first; S and A are the leads reps compete for."""
+
+    S = "S"
+    A = "A"
+    B = "B"
+    C = "C"
+
+    @property
+    def is_premium(self) -> bool:
+        """S and A leads are the ones new reps are guaranteed a share of."""
+        return self in (Grade.S, Grade.A)
+
+
+class Urgency(StrEnum):
+    """The traffic-light urgency a lead form or an operator may attach to a lead."""
+
+    RED = "red"
+    YELLOW = "yellow"
+    GREEN = "green"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A structured explanation: a stable code plus the figures behind it.
+
+    The bot renders reasons through its en/zh message catalogue, so the domain never builds sentences.
+    """
+
+    code: str
+    params: Mapping[str, ReasonParam] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        # Decisions share reasons and outlive the code that made them, so their params stay read-only.
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+
+@dataclass(frozen=True, slots=True)
+class Lead:
+    """A person or company that showed interest, as captured at intake from any channel."""
+
+    id: str
+    source: str
+    created_at: datetime
+    region: str | None = None
+    industry: str | None = None
+    budget_min: Decimal | None = None
+    budget_max: Decimal | None = None
+    urgency: Urgency | None = None
+    signals: frozenset[str] = frozenset()
+    attributes: Mapping[str, str | float] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "attributes", MappingProxyType(dict(self.attributes)))
+
+    @property
+    def budget(self) -> Decimal | None:
+        """The most the customer said they might spend, which is what budget rules and bands compare.
+
+        A lead that gave a single figure may have it recorded as either end of the range.
+        """
+        return self.budget_max if self.budget_max is not None else self.budget_min
+
+
+@dataclass(frozen=True, slots=True)
+class Rep:
+    """A sales rep as the roster describes them; empty regions or industries mean "covers all"."""
+
+    user_id: str
+    name: str
+    joined_at: date
+    regions: frozenset[str] = frozenset()
+    industries: frozenset[str] = frozenset()
+    weight: float = 1.0
+    away: bool = False
+    cap: int | None = None
+
+    def covers_region(self, region: str | None) -> bool:
+        """A lead with no region recorded is not held against anyone."""
+        return region is None or not self.regions or region in self.regions
+
+    def covers_industry(self, industry: str | None) -> bool:
+        """A lead with no industry recorded is not held against anyone."""
+        return industry is None or not self.industries or industry in self.industries
+
+    def is_new(self, today: date, new_rep_days: int) -> bool:
+        """New reps are guaranteed a share of S/A leads so they do not start on stale leftovers."""
+        return (today - self.joined_at).days < new_rep_days
+
+
+@dataclass(frozen=True, slots=True)
+class RepState:
+    """A rep's follow-up record that routing reads: open load and how promptly they contact leads.
+
+    The contact counters cover whatever look-back window the caller keeps (e.g. the last 30 days), so a
+    rep who improves is not punished forever.
+    """
+
+    open_uncontacted: int = 0
+    prompt_contacts: int = 0
+    late_contacts: int = 0
+    stale_leads: int = 0
+
+    @property
+    def judged_leads(self) -> int:
+        """Leads whose contact outcome is known: contacted (in time or late) or released as stale."""
+        return self.prompt_contacts + self.late_contacts + self.stale_leads
+
+    def after_assignment(self) -> RepState:
+        """One more lead waiting for this rep's first contact."""
+        return RepState(self.open_uncontacted + 1, self.prompt_contacts, self.late_contacts, self.stale_leads)
+
+    def after_first_contact(self, assigned_at: datetime, contacted_at: datetime) -> RepState:
+        """The lead leaves the rep's open load; contact within 72 h earns the priority bonus."""
+        prompt = contacted_at - assigned_at <= PROMPT_CONTACT_WINDOW
+        return RepState(
+            max(self.open_uncontacted - 1, 0),
+            self.prompt_contacts + prompt,
+            self.late_contacts + (not prompt),
+            self.stale_leads,
+        )
+
+    def after_release(self) -> RepState:
+        """A lead taken back for lack of contact leaves the open load and counts against priority."""
+        return RepState(
+            max(self.open_uncontacted - 1, 0), self.prompt_contacts, self.late_contacts, self.stale_leads + 1
+        )

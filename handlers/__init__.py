@@ -1,0 +1,14 @@
+"""Slack listeners: each module translates Slack's shapes, calls the domain, and renders the answer."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.services import Services
+from handlers import activity_actions, activity_log, commands, messages
+
+
+def register_all(app: AsyncApp, services: Services) -> None:
+    """Attach every listener to the app."""
+    for module in (messages, commands, activity_log, activity_actions):
+        module.register(app, services)

@@ -1,0 +1,113 @@
+"""Activity records (跟进记录): written once per archived thread, updated on re-archive or edit."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Activity
+from storage.upsert import insert_into
+
+DEFAULT_TYPE = "note"
+_FIXED_ON_UPDATE = {"created_at", "team_id", "channel_id", "thread_ts", "author_id", "source"}
+_KEPT_WHEN_UNSAID = ("customer_id", "permalink", "next_action")
+
+
+@dataclass(frozen=True)
+class ActivityDraft:
+    """The fields an archive or a log command sets on a record."""
+
+    team_id: str
+    source: str
+    channel_id: str
+    thread_ts: str | None
+    message_ts: str | None
+    author_id: str
+    customer_id: int | None
+    activity_type: str | None
+    summary: str
+    full_text: str
+    signals: list[str]
+    next_action: str | None
+    due_at: datetime | None
+    blocker: str | None = None
+    permalink: str | None = None
+
+
+async def upsert_thread_record(session: AsyncSession, draft: ActivityDraft, now: datetime) -> Activity:
+    """Create the thread's record, or update it: one record per thread, whatever Slack redelivers.
+
+    A re-archive that leaves out the customer, the type or the next action keeps what the record had;
+    the record stays its first archiver's.
+    """
+    values = asdict(draft) | {"created_at": now, "updated_at": now}
+    values["activity_type"] = draft.activity_type or DEFAULT_TYPE
+    statement = insert_into(session, Activity).values(**values)
+    changed = {k: statement.excluded[k] for k in values if k not in _FIXED_ON_UPDATE}
+    for kept in _KEPT_WHEN_UNSAID:
+        changed[kept] = func.coalesce(getattr(statement.excluded, kept), getattr(Activity, kept))
+    if draft.activity_type is None:
+        changed["activity_type"] = Activity.activity_type
+    if draft.next_action is None:  # the due date belongs to the next action it came with
+        changed["due_at"] = Activity.due_at
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=["team_id", "channel_id", "thread_ts"], set_=changed)
+    )
+    return (
+        await session.scalars(
+            select(Activity)
+            .where(
+                Activity.team_id == draft.team_id,
+                Activity.channel_id == draft.channel_id,
+                Activity.thread_ts == draft.thread_ts,
+            )
+            .execution_options(populate_existing=True)
+        )
+    ).one()
+
+
+async def create_logged(session: AsyncSession, draft: ActivityDraft, now: datetime) -> Activity:
+    """A record from `/closeloop log`, which has no thread to key on."""
+    activity = Activity(
+        **asdict(draft) | {"activity_type": draft.activity_type or DEFAULT_TYPE},
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(activity)
+    await session.flush()
+    return activity
+
+
+async def get(session: AsyncSession, activity_id: int) -> Activity | None:
+    """A record by id (None once undone)."""
+    return await session.get(Activity, activity_id, populate_existing=True)
+
+
+async def update_fields(session: AsyncSession, activity: Activity, now: datetime, **fields: Any) -> Activity:
+    """Apply an edit to a record."""
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.updated_at = now
+    await session.flush()
+    return activity
+
+
+async def set_card(session: AsyncSession, activity: Activity, channel_id: str, ts: str) -> None:
+    """Remember where the record's card was posted, so it is updated, never posted twice."""
+    activity.card_channel, activity.card_ts = channel_id, ts
+    await session.flush()
+
+
+async def delete(session: AsyncSession, activity: Activity) -> None:
+    """Undo: the record is gone."""
+    await session.delete(activity)
+    await session.flush()
+
+
+async def all_records(session: AsyncSession) -> list[Activity]:
+    """Every record in creation order, for export."""
+    return list(await session.scalars(select(Activity).order_by(Activity.id)))

@@ -1,0 +1,37 @@
+"""What the bot remembers about people: name, language and time zone, refreshed daily."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import SlackUser
+
+__all__ = ["SlackUser", "cached", "remember"]
+from storage.upsert import insert_into
+
+FRESH_FOR = timedelta(days=1)
+
+
+async def cached(session: AsyncSession, team_id: str, user_id: str, now: datetime) -> SlackUser | None:
+    """The remembered profile, unless it is older than a day."""
+    user = await session.get(SlackUser, (team_id, user_id), populate_existing=True)
+    return user if user is not None and now - user.fetched_at < FRESH_FOR else None
+
+
+async def remember(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    user_id: str,
+    name: str,
+    locale: str | None,
+    tz: str | None,
+    is_bot: bool,
+    now: datetime,
+) -> None:
+    """Store a profile read from `users.info`."""
+    values = {"name": name, "locale": locale, "tz": tz, "is_bot": is_bot, "fetched_at": now}
+    statement = insert_into(session, SlackUser).values(team_id=team_id, user_id=user_id, **values)
+    await session.execute(statement.on_conflict_do_update(index_elements=["team_id", "user_id"], set_=values))
