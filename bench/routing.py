@@ -62,11 +62,11 @@ def build_workload(rng: random.Random) -> Workload:
         )
         for i in range(REPS)
     )
-    key_account_team = frozenset(rep.user_id for rep in rng.sample(reps, 40))
+    key_account_team = frozenset(rep.user_id for rep in rng.sample(reps, 80))
     pools = [
         Pool(
             id="key_accounts",
-            budget_band=BudgetBand(low=Decimal(1_000_000)),
+            budget_band=BudgetBand(low=Decimal(2_500_000)),
             members=key_account_team,
             mode=PoolMode.ASSIGN,
             fallback_owner="UMANAGER",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
 from bot.inbox import EventInbox, InboxWorker
@@ -34,8 +35,17 @@ class Bot:
         await self.services.db.dispose()
 
 
-def build_bot(settings: Settings, *, clock: Clock | None = None, rules: Rules | None = None) -> Bot:
-    """Wire settings, rules, storage and Slack into a ready app (the schema must already be migrated)."""
+def build_bot(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    rules: Rules | None = None,
+    client: AsyncWebClient | None = None,
+) -> Bot:
+    """Wire settings, rules, storage and Slack into a ready app (the schema must already be migrated).
+
+    `client` replaces the Web API client, which is how the console answers in Slack's place.
+    """
     clock = clock or Clock()
     rules = rules or load_rules(settings.closeloop_rules)
     database = Database(settings.database_url)
@@ -49,7 +59,7 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, rules: Rules | 
     inbox = EventInbox(open_inbox_writer(database), clock)
     app = AsyncApp(
         signing_secret=settings.slack_signing_secret or "socket-mode-needs-no-signing-secret",
-        client=build_web_client(settings.slack_bot_token or "", settings.slack_api_url),
+        client=client or build_web_client(settings.slack_bot_token or "", settings.slack_api_url),
         before_authorize=inbox.before_authorize,
         # Listeners finish before the response: events are already acked by the inbox, and commands,
         # buttons and forms must answer with what the listener decided (modal errors, replies).

@@ -1,10 +1,13 @@
-"""Housekeeping on a timer: forget unarchived messages and finished inbox rows.
+"""Work on a timer: the job table, and an APScheduler built from it.
 
-Every job is idempotent, so two replicas running it at the same minute do no harm.
+Every job takes the services and is idempotent, so two replicas running it in the same minute do no
+harm. The console runs the same table against its simulated clock.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -28,9 +31,26 @@ async def purge_processed_inbox(services: Services) -> int:
     return await InboxRepository(services.db).purge(services.clock.now() - INBOX_KEEP)
 
 
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A job and how often it runs."""
+
+    name: str
+    run: Callable[[Services], Awaitable[object]]
+    every: timedelta
+
+
+JOBS: tuple[ScheduledJob, ...] = (
+    ScheduledJob("purge_old_messages", purge_old_messages, timedelta(hours=1)),
+    ScheduledJob("purge_processed_inbox", purge_processed_inbox, timedelta(hours=6)),
+)
+
+
 def build_scheduler(services: Services) -> AsyncIOScheduler:
-    """The scheduler with closeloop's jobs, not yet started."""
+    """An APScheduler running every job of the table on the wall clock, not yet started."""
     scheduler = AsyncIOScheduler(timezone="UTC")
-    scheduler.add_job(purge_old_messages, "interval", hours=1, args=[services], id="purge_old_messages")
-    scheduler.add_job(purge_processed_inbox, "interval", hours=6, args=[services], id="purge_processed_inbox")
+    for job in JOBS:
+        scheduler.add_job(
+            job.run, "interval", seconds=job.every.total_seconds(), args=[services], id=job.name
+        )
     return scheduler

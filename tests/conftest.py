@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.databases import database_params, fresh_database_url
-from tests.support.harness import RunningBot, start_bot, settings_for
+from tests.support.harness import RunningBot, settings_for, start_bot
 from tests.support.slack_api import SlackApiStub
 
 

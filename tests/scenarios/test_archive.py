@@ -31,8 +31,10 @@ def card_text(call_args: dict) -> str:
         if block.get("text"):
             parts.append(block["text"]["text"])
         parts += [f["text"] for f in block.get("fields", [])]
-        parts += [e.get("text", "") if isinstance(e.get("text"), str) else e.get("text", {}).get("text", "")
-                  for e in block.get("elements", [])]
+        parts += [
+            e.get("text", "") if isinstance(e.get("text"), str) else e.get("text", {}).get("text", "")
+            for e in block.get("elements", [])
+        ]
     return "\n".join(parts)
 
 
@@ -40,7 +42,8 @@ async def test_english_archive_in_a_thread_files_one_record(running: RunningBot)
     root = await running.say("UALICE", CHANNEL, "Called ACME Corp today about the pump order")
     await running.say("UBOB", CHANNEL, "they said the price is too high", thread_ts=root)
     trigger = await running.say(
-        "UALICE", CHANNEL,
+        "UALICE",
+        CHANNEL,
         "they said the price is too high #archive #quote customer: ACME Corp next: send the test report by Friday",
         thread_ts=root,
     )
@@ -52,7 +55,9 @@ async def test_english_archive_in_a_thread_files_one_record(running: RunningBot)
     assert record.activity_type == "quote"
     assert await customer_name(running, record.customer_id) == "ACME Corp"
     assert "price_objection" in record.signals
-    assert record.summary.startswith("Called ACME Corp today about the pump order\nthey said the price is too high")
+    assert record.summary.startswith(
+        "Called ACME Corp today about the pump order\nthey said the price is too high"
+    )
     assert "#archive" not in record.summary
     assert record.next_action == "send the test report by Friday"
     assert record.permalink and record.permalink.startswith("https://")
@@ -71,7 +76,9 @@ async def test_english_archive_in_a_thread_files_one_record(running: RunningBot)
 
 
 async def test_chinese_archive_replies_in_chinese_with_the_due_date(running: RunningBot) -> None:
-    root = await running.say("UWANG", CHANNEL, "客户说价格太高，竞品报价低10% #归档 #报价 下一步: 下周三 发检测报告")
+    root = await running.say(
+        "UWANG", CHANNEL, "客户说价格太高，竞品报价低10% #归档 #报价 下一步: 下周三 发检测报告"
+    )
     await running.settle()
 
     [record] = await records(running)
@@ -104,12 +111,28 @@ async def test_rearchiving_a_thread_updates_its_record_and_card(running: Running
 
 async def test_an_edit_that_adds_the_hashtag_archives(running: RunningBot) -> None:
     ts = await running.say("UALICE", CHANNEL, "Demo done for Initech")
-    await running.send_event({
-        "type": "message", "subtype": "message_changed", "channel": CHANNEL, "hidden": True,
-        "ts": running.next_ts(), "event_ts": running.next_ts(),
-        "message": {"type": "message", "user": "UALICE", "text": "Demo done for Initech #archive #demo", "ts": ts},
-        "previous_message": {"type": "message", "user": "UALICE", "text": "Demo done for Initech", "ts": ts},
-    })
+    await running.send_event(
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "channel": CHANNEL,
+            "hidden": True,
+            "ts": running.next_ts(),
+            "event_ts": running.next_ts(),
+            "message": {
+                "type": "message",
+                "user": "UALICE",
+                "text": "Demo done for Initech #archive #demo",
+                "ts": ts,
+            },
+            "previous_message": {
+                "type": "message",
+                "user": "UALICE",
+                "text": "Demo done for Initech",
+                "ts": ts,
+            },
+        }
+    )
     await running.settle()
     [record] = await records(running)
     assert record.thread_ts == ts and record.activity_type == "demo"
@@ -117,10 +140,17 @@ async def test_an_edit_that_adds_the_hashtag_archives(running: RunningBot) -> No
 
 async def test_bot_messages_never_archive_and_stay_out_of_the_summary(running: RunningBot) -> None:
     root = await running.say("UALICE", CHANNEL, "Call with Umbrella")
-    await running.send_event({
-        "type": "message", "subtype": "bot_message", "bot_id": "BOTHER", "channel": CHANNEL,
-        "text": "Reminder from another bot #archive", "ts": running.next_ts(), "thread_ts": root,
-    })
+    await running.send_event(
+        {
+            "type": "message",
+            "subtype": "bot_message",
+            "bot_id": "BOTHER",
+            "channel": CHANNEL,
+            "text": "Reminder from another bot #archive",
+            "ts": running.next_ts(),
+            "thread_ts": root,
+        }
+    )
     await running.settle()
     assert await records(running) == []
     await running.say("UALICE", CHANNEL, "#archive", thread_ts=root)

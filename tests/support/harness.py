@@ -139,7 +139,9 @@ class RunningBot:
                 pending = await session.scalar(
                     select(func.count()).select_from(InboxEvent).where(InboxEvent.processed_at.is_(None))
                 )
-                errors = list(await session.scalars(select(InboxEvent.error).where(InboxEvent.error.is_not(None))))
+                errors = list(
+                    await session.scalars(select(InboxEvent.error).where(InboxEvent.error.is_not(None)))
+                )
             assert not errors, f"processing failed: {errors}"
             if not pending:
                 return
