@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
-from domain.leads import Grade, Reason, Rep
+from domain.leads import Grade, Reason, Rep, newcomer_cutoff
 
 # Leads come in whole numbers; a gap of one lead is rounding, not unfairness.
 ROUNDING_SLACK = 1.0
@@ -114,7 +114,8 @@ def fairness_report(
         rep.user_id: rep.weight * (days_available or {}).get(rep.user_id, period.days) for rep in reps
     }
     team_availability = sum(availability.values())
-    new_reps = {rep.user_id for rep in reps if rep.is_new(period.start.date(), policy.new_rep_days)}
+    cutoff = newcomer_cutoff(period.start.date(), policy.new_rep_days)
+    new_reps = {rep.user_id for rep in reps if rep.is_new(cutoff)}
     new_rep_availability = sum(availability[user_id] for user_id in new_reps)
 
     lines = []

@@ -105,9 +105,17 @@ class Rep:
         """A lead with no industry recorded is not held against anyone."""
         return industry is None or not self.industries or industry in self.industries
 
-    def is_new(self, today: date, new_rep_days: int) -> bool:
-        """New reps are guaranteed a share of S/A leads so they do not start on stale leftovers."""
-        return (today - self.joined_at).days < new_rep_days
+    def is_new(self, newcomers_joined_after: date) -> bool:
+        """New reps are guaranteed a share of S/A leads so they do not start on stale leftovers.
+
+        Takes the cut-off date (see `newcomer_cutoff`) so callers checking a whole roster work it out once.
+        """
+        return self.joined_at > newcomers_joined_after
+
+
+def newcomer_cutoff(today: date, new_rep_days: int) -> date:
+    """Reps who joined after this date count as new on `today`, i.e. joined fewer than N days ago."""
+    return today - timedelta(days=new_rep_days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +130,14 @@ class RepState:
     prompt_contacts: int = 0
     late_contacts: int = 0
     stale_leads: int = 0
+    # Shares of the judged leads (contacted or released), read by routing for every lead it routes.
+    prompt_share: float = field(init=False, repr=False, compare=False)
+    stale_share: float = field(init=False, repr=False, compare=False)
 
-    @property
-    def judged_leads(self) -> int:
-        """Leads whose contact outcome is known: contacted (in time or late) or released as stale."""
-        return self.prompt_contacts + self.late_contacts + self.stale_leads
+    def __post_init__(self) -> None:
+        judged = self.prompt_contacts + self.late_contacts + self.stale_leads
+        object.__setattr__(self, "prompt_share", self.prompt_contacts / judged if judged else 0.0)
+        object.__setattr__(self, "stale_share", self.stale_leads / judged if judged else 0.0)
 
     def after_assignment(self) -> RepState:
         """One more lead waiting for this rep's first contact."""

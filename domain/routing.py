@@ -13,7 +13,7 @@ every figure it was based on, so changing the rules later never changes how a pa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -23,7 +23,7 @@ from operator import attrgetter
 from types import MappingProxyType
 from typing import NamedTuple
 
-from domain.leads import Grade, Lead, Reason, Rep, RepState
+from domain.leads import Grade, Lead, Reason, Rep, RepState, newcomer_cutoff
 
 # A rep with a poor contact record still gets some leads, so they have the chance to recover it.
 MIN_MULTIPLIER = 0.1
@@ -117,14 +117,13 @@ class Pool:
     def contact_multiplier(self, state: RepState) -> float:
         """How much faster (prompt contact) or slower (stale leads) the rep rotates than their weight.
 
-        Scaled by the share of the rep's judged leads, so one stale lead among fifty barely counts.
+        Scaled by the share of the rep's contacted-or-released leads, so one stale lead among fifty
+        barely counts; a rep with no such leads yet rotates at exactly their weight.
         """
-        judged = state.judged_leads
-        if not judged:
-            return 1.0
-        bonus = self.contact_bonus * state.prompt_contacts / judged
-        penalty = self.stale_penalty * state.stale_leads / judged
-        return max(MIN_MULTIPLIER, 1.0 + bonus - penalty)
+        return max(
+            MIN_MULTIPLIER,
+            1.0 + self.contact_bonus * state.prompt_share - self.stale_penalty * state.stale_share,
+        )
 
 
 def choose_pool(lead: Lead, pools: Sequence[Pool], default: Pool) -> Pool:
@@ -272,6 +271,18 @@ class RoutingTable:
         """The pool that handles this lead."""
         return choose_pool(lead, self.pools, self.default_pool)
 
+    def precompute(self, regions: Iterable[str | None], industries: Iterable[str | None]) -> None:
+        """Work out standing eligibility for these combinations now, e.g. the roster's at start-up.
+
+        Otherwise each combination is worked out when its first lead arrives, which makes that lead
+        slower to route than the rest.
+        """
+        industries = tuple(industries)
+        for pool in (*self.pools, self.default_pool):
+            for region in regions:
+                for industry in industries:
+                    self.contest(pool, region, industry)
+
     def contest(self, pool: Pool, region: str | None, industry: str | None) -> _Contest:
         """The pool's contenders and standing skips for leads of this region and industry."""
         key = (pool.id, region, industry)
@@ -281,27 +292,26 @@ class RoutingTable:
         return contest
 
     def _split(self, pool: Pool, region: str | None, industry: str | None) -> _Contest:
+        # One reason object per contest: every rep ruled out for the same fact shares it.
+        not_member = Reason(ReasonCode.NOT_POOL_MEMBER, {"pool": pool.id})
+        wrong_region = Reason(ReasonCode.WRONG_REGION, {"region": region or ""})
+        wrong_industry = Reason(ReasonCode.WRONG_INDUSTRY, {"industry": industry or ""})
         contenders: list[Rep] = []
         skips: list[SkippedRep] = []
         for rep in self.roster:
-            reason = _standing_skip(rep, pool, region, industry)
-            if reason is None:
-                contenders.append(rep)
+            if pool.members and rep.user_id not in pool.members:
+                reason = not_member
+            elif not rep.covers_region(region):
+                reason = wrong_region
+            elif not rep.covers_industry(industry):
+                reason = wrong_industry
+            elif rep.away:
+                reason = _AWAY
             else:
-                skips.append(SkippedRep(rep.user_id, reason))
+                contenders.append(rep)
+                continue
+            skips.append(SkippedRep(rep.user_id, reason))
         return _Contest(tuple(contenders), tuple(skips))
-
-
-def _standing_skip(rep: Rep, pool: Pool, region: str | None, industry: str | None) -> Reason | None:
-    if pool.members and rep.user_id not in pool.members:
-        return Reason(ReasonCode.NOT_POOL_MEMBER, {"pool": pool.id})
-    if not rep.covers_region(region):
-        return Reason(ReasonCode.WRONG_REGION, {"region": region or ""})
-    if not rep.covers_industry(industry):
-        return Reason(ReasonCode.WRONG_INDUSTRY, {"industry": industry or ""})
-    if rep.away:
-        return _AWAY
-    return None
 
 
 def route(
@@ -320,29 +330,34 @@ def route(
     pool = table.pool_for(lead)
     contest = table.contest(pool, lead.region, lead.industry)
     rotation = state.pools.get(pool.id, _NEW_ROTATION)
-    today = now.date()
+    cutoff = newcomer_cutoff(now.date(), table.new_rep_days)
+    # Bound lookups: this loop runs once per contender per lead, the hot path of routing.
+    rep_state_of, slot_of, clock = state.reps.get, rotation.slots.get, rotation.clock
     eligible: list[EligibleRep] = []
     skipped: list[SkippedRep] = []
     for rep in contest.contenders:
         if rep.user_id in excluded:
             skipped.append(SkippedRep(rep.user_id, _EXCLUDED))
             continue
-        rep_state = state.reps.get(rep.user_id, _NO_HISTORY)
-        cap = rep.cap if rep.cap is not None else pool.cap
-        if rep_state.open_uncontacted >= cap:
-            skipped.append(SkippedRep(rep.user_id, _at_cap(rep_state.open_uncontacted, cap)))
+        rep_state = rep_state_of(rep.user_id, _NO_HISTORY)
+        open_leads = rep_state.open_uncontacted
+        cap = pool.cap if rep.cap is None else rep.cap
+        if open_leads >= cap:
+            skipped.append(SkippedRep(rep.user_id, _at_cap(open_leads, cap)))
             continue
-        slot = rotation.slots.get(rep.user_id, _FIRST_SLOT)
+        slot = slot_of(rep.user_id, _FIRST_SLOT)
+        position = slot.position if slot.position > clock else clock
+        multiplier = pool.contact_multiplier(rep_state)
         eligible.append(
             EligibleRep(
-                user_id=rep.user_id,
-                weight=rep.weight,
-                multiplier=pool.contact_multiplier(rep_state),
-                open_leads=rep_state.open_uncontacted,
-                cap=cap,
-                position=max(slot.position, rotation.clock),
-                last_turn=slot.last_turn,
-                is_new=rep.is_new(today, table.new_rep_days),
+                rep.user_id,
+                rep.weight,
+                multiplier,
+                open_leads,
+                cap,
+                position,
+                slot.last_turn,
+                rep.is_new(cutoff),
             )
         )
 

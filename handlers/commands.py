@@ -34,9 +34,12 @@ def register(app: AsyncApp, services: Services) -> None:
         if not word:
             subcommand, rest = COMMANDS.entries["help"], ""
         if subcommand is None:
-            await ack(text=COMMANDS.unknown(word, person.lang))
+            await ack(text=COMMANDS.unknown(word, person.lang), response_type="ephemeral")
             return
         await subcommand.run(
             CommandCall(services, client, person, team_id, channel_id, rest, trigger_id, reply)
         )
-        await ack(**{k: v for k, v in answer.items() if v is not None})
+        if answer:
+            await ack(response_type="ephemeral", **{k: v for k, v in answer.items() if v is not None})
+        else:
+            await ack()

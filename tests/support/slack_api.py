@@ -395,6 +395,7 @@ class SlackApiStub:
         self.invalid_block_errors: list[str] = []
         self._calls: list[ApiCall] = []
         self._canned: defaultdict[str, deque[_Reply]] = defaultdict(deque)
+        self._delays: dict[str, float] = {}
         self._users: dict[str, _UserSettings] = {}
         self._threads: dict[tuple[str, str], list[JsonDict]] = {}
         self._thread_of: dict[tuple[str, str], str] = {}
@@ -473,6 +474,10 @@ class SlackApiStub:
         """Answer the next ``times`` authenticated calls to ``method`` with this instead of the default."""
         self._canned[method].extend([_Reply(payload, status, dict(headers or {}))] * times)
 
+    def delay(self, method: str, seconds: float) -> None:
+        """Make every call to ``method`` take ``seconds`` to answer (a slow Slack, a stuck worker)."""
+        self._delays[method] = seconds
+
     def set_user(
         self,
         user_id: str,
@@ -543,6 +548,8 @@ class SlackApiStub:
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args = await _read_args(request)
+        if method in self._delays:
+            await asyncio.sleep(self._delays[method])
         reply, block_errors = self._answer(method, args, request.headers)
         self._calls.append(ApiCall(method, args, dict(request.headers), reply.status, block_errors))
         self.invalid_block_errors.extend(block_errors)

@@ -1,0 +1,92 @@
+"""`/closeloop`: help from the table, one-line and form logging, channel links, unknown words."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from storage.models import Activity, Customer
+from tests.support.harness import RunningBot
+from tests.support.payloads import opened_view, text_value, view_submission
+
+CHANNEL = "CSALES"
+
+
+async def activities(running: RunningBot) -> list[Activity]:
+    async with running.db.sessions() as session:
+        return list(await session.scalars(select(Activity).order_by(Activity.id)))
+
+
+async def customer_of(running: RunningBot, record: Activity) -> str | None:
+    async with running.db.sessions() as session:
+        customer = await session.get(Customer, record.customer_id) if record.customer_id else None
+        return customer.name if customer else None
+
+
+async def test_help_lists_every_subcommand_in_the_callers_language(running: RunningBot) -> None:
+    english = await running.command("UALICE", CHANNEL, "help")
+    assert all(f"/closeloop {name}" in english["text"] for name in ("help", "log", "link-channel"))
+    chinese = await running.command("UWANG", CHANNEL, "")
+    assert "closeloop 命令" in chinese["text"]
+
+
+async def test_an_unknown_subcommand_says_what_was_expected(running: RunningBot) -> None:
+    answer = await running.command("UALICE", CHANNEL, "lgo ACME")
+    assert "lgo" in answer["text"] and "log" in answer["text"]
+    assert await activities(running) == []
+
+
+async def test_one_line_log_files_a_record_with_customer_and_due(running: RunningBot) -> None:
+    await running.command("UALICE", CHANNEL, "log ACME called, next: 3天后 send quote")
+    [record] = await activities(running)
+    assert record.source == "command" and await customer_of(running, record) == "ACME"
+    assert record.summary == "ACME called" and record.next_action == "3天后 send quote"
+    assert record.due_at is not None and record.due_at.astimezone(ZoneInfo("Asia/Shanghai")).hour == 18
+    card = running.slack.last("chat.postMessage").args
+    assert card["channel"] == CHANNEL and "ACME" in str(card["blocks"])
+
+
+async def test_log_without_text_opens_the_three_field_form(running: RunningBot) -> None:
+    await running.command("UWANG", CHANNEL, "log")
+    view = opened_view(running.slack.last("views.open").args)
+    assert [b["block_id"] for b in view["blocks"]] == ["status", "next_action", "blocker"]
+    assert view["title"]["text"] == "记录跟进"
+
+    empty = await running.interact(view_submission("UWANG", view, {"status": text_value("  ")}))
+    assert (await empty.json())["response_action"] == "errors"
+    assert await activities(running) == []
+
+    await running.interact(view_submission("UWANG", view, {
+        "status": text_value("华东机械 今天电话沟通，预算没批"),
+        "next_action": text_value("周五前 发报价"),
+        "blocker": text_value("领导出差"),
+    }))
+    [record] = await activities(running)
+    assert await customer_of(running, record) == "华东机械"
+    assert record.blocker == "领导出差" and record.next_action == "周五前 发报价"
+    assert set(record.signals) >= {"budget_not_approved", "waiting_decision_maker"}
+    assert record.due_at.astimezone(ZoneInfo("Asia/Shanghai")).weekday() == 4
+
+
+async def test_a_linked_channel_gives_archives_their_customer(running: RunningBot) -> None:
+    answer = await running.command("UALICE", "CACME", "link-channel ACME Corp")
+    assert "ACME Corp" in answer["text"]
+    await running.say("UALICE", "CACME", "Shipped the samples #archive")
+    await running.settle()
+    [record] = await activities(running)
+    assert await customer_of(running, record) == "ACME Corp"
+
+
+async def test_link_channel_without_a_name_explains_itself(running: RunningBot) -> None:
+    answer = await running.command("UALICE", CHANNEL, "link-channel")
+    assert "link-channel ACME" in answer["text"]
+
+
+async def test_a_log_where_the_bot_is_not_a_member_goes_to_a_dm(running: RunningBot) -> None:
+    running.slack.reply_with("chat.postMessage", {"ok": False, "error": "not_in_channel"})
+    await running.command("UALICE", "CPRIVATE", "log Initech demo went well")
+    assert running.slack.last("conversations.open").args["users"] == "UALICE"
+    assert running.slack.last("chat.postMessage").args["channel"].startswith("D")
+    [record] = await activities(running)
+    assert record.card_channel.startswith("D")
