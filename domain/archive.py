@@ -42,8 +42,9 @@ class ArchiveRequest:
 
 def _tag_pattern(tags: Iterable[str]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(t) for t in sorted(tags, key=len, reverse=True))
-    # A tag stands alone: not glued to a word before it, and an ASCII tag not run into more letters.
-    return re.compile(rf"(?<![\w#])(?:{alternatives})(?![A-Za-z0-9_])", re.IGNORECASE)
+    # A tag stands alone: not glued to a Latin word or a URL before it (Chinese writers use no spaces,
+    # so a CJK character before it is fine), and an ASCII tag not run into more letters.
+    return re.compile(rf"(?<![A-Za-z0-9_#/&])(?:{alternatives})(?![A-Za-z0-9_])", re.IGNORECASE)
 
 
 def has_archive_tag(text: str, syntax: ArchiveSyntax) -> bool:

@@ -85,6 +85,14 @@ class CommandTable:
 COMMANDS = CommandTable()
 
 
+async def _help(call: CommandCall) -> None:
+    """`/closeloop help` (and bare `/closeloop`): the table, described."""
+    await call.reply(COMMANDS.help_text(call.person.lang))
+
+
+COMMANDS.add(Subcommand("help", "", "help.help", _help))
+
+
 def slash_payload_fields(body: dict[str, Any]) -> tuple[str, str, str, str, str]:
     """(team, channel, user, text, trigger) from a slash-command payload."""
     return (

@@ -8,14 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import Services
-from handlers.command_table import COMMANDS, CommandCall, Subcommand, slash_payload_fields
-
-
-async def _help(call: CommandCall) -> None:
-    await call.reply(COMMANDS.help_text(call.person.lang))
-
-
-COMMANDS.add(Subcommand("help", "", "help.help", _help))
+from handlers.command_table import COMMANDS, CommandCall, slash_payload_fields
 
 
 def register(app: AsyncApp, services: Services) -> None:

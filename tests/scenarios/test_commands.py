@@ -57,11 +57,17 @@ async def test_log_without_text_opens_the_three_field_form(running: RunningBot) 
     assert (await empty.json())["response_action"] == "errors"
     assert await activities(running) == []
 
-    await running.interact(view_submission("UWANG", view, {
-        "status": text_value("华东机械 今天电话沟通，预算没批"),
-        "next_action": text_value("周五前 发报价"),
-        "blocker": text_value("领导出差"),
-    }))
+    await running.interact(
+        view_submission(
+            "UWANG",
+            view,
+            {
+                "status": text_value("华东机械 今天电话沟通，预算没批"),
+                "next_action": text_value("周五前 发报价"),
+                "blocker": text_value("领导出差"),
+            },
+        )
+    )
     [record] = await activities(running)
     assert await customer_of(running, record) == "华东机械"
     assert record.blocker == "领导出差" and record.next_action == "周五前 发报价"

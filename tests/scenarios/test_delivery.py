@@ -27,7 +27,9 @@ def archive_event(running: RunningBot, text: str = "Called Acme #archive") -> di
 async def test_retries_and_duplicate_deliveries_make_one_record(running: RunningBot) -> None:
     event = archive_event(running)
     first = await running.send_event(event, event_id="EvSAME")
-    retries = await asyncio.gather(*(running.send_event(event, event_id="EvSAME", retry_num=n) for n in (1, 2, 3)))
+    retries = await asyncio.gather(
+        *(running.send_event(event, event_id="EvSAME", retry_num=n) for n in (1, 2, 3))
+    )
     assert first.status == 200 and all(r.status == 200 for r in retries)
     await running.settle()
     assert await count(running, InboxEvent) == 1

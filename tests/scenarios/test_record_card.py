@@ -15,9 +15,11 @@ from tests.support.payloads import (
     date_value,
     opened_view,
     option_value,
-    select as select_option,
     text_value,
     view_submission,
+)
+from tests.support.payloads import (
+    select as select_option,
 )
 
 CHANNEL = "CSALES"
@@ -46,20 +48,26 @@ async def test_edit_opens_a_prefilled_form_and_saving_it_updates_record_and_card
     assert initial["summary"]["initial_value"].startswith("Met Globex")
     assert initial["activity_type"]["initial_option"]["value"] == "visit"
 
-    submit = view_submission("UALICE", view, {
-        "customer": text_value("Globex"),
-        "activity_type": option_value("demo"),
-        "summary": text_value("Demo planned with Globex"),
-        "next_action": text_value("send the demo invite"),
-        "due_date": date_value("2026-12-03"),
-        "blocker": text_value(None),
-    })
+    submit = view_submission(
+        "UALICE",
+        view,
+        {
+            "customer": text_value("Globex"),
+            "activity_type": option_value("demo"),
+            "summary": text_value("Demo planned with Globex"),
+            "next_action": text_value("send the demo invite"),
+            "due_date": date_value("2026-12-03"),
+            "blocker": text_value(None),
+        },
+    )
     response = await running.interact(submit)
     assert response.status == 200
 
     record = await reload(running, record.id)
     assert record.activity_type == "demo" and record.summary == "Demo planned with Globex"
-    assert record.due_at.astimezone(ZoneInfo("Asia/Shanghai")) == datetime(2026, 12, 3, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert record.due_at.astimezone(ZoneInfo("Asia/Shanghai")) == datetime(
+        2026, 12, 3, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai")
+    )
     async with running.db.sessions() as session:
         assert (await session.get(Customer, record.customer_id)).name == "Globex"
     update = running.slack.last("chat.update").args
@@ -68,7 +76,9 @@ async def test_edit_opens_a_prefilled_form_and_saving_it_updates_record_and_card
 
 async def test_undo_deletes_the_record_and_says_so_on_the_card(running: RunningBot) -> None:
     record = await archived(running, "Called Initech #archive")
-    await running.interact(block_action("UALICE", CHANNEL, record.card_ts, button("activity_undo", str(record.id))))
+    await running.interact(
+        block_action("UALICE", CHANNEL, record.card_ts, button("activity_undo", str(record.id)))
+    )
     assert await reload(running, record.id) is None
     assert "undone" in running.slack.last("chat.update").args["text"]
     async with running.db.sessions() as session:
@@ -89,7 +99,9 @@ async def test_someone_else_pressing_the_buttons_is_refused_and_nothing_changes(
 
 async def test_a_forged_edit_submission_by_someone_else_is_refused(running: RunningBot) -> None:
     record = await archived(running, "Called Initech #archive")
-    await running.interact(block_action("UALICE", CHANNEL, record.card_ts, button("activity_edit", str(record.id))))
+    await running.interact(
+        block_action("UALICE", CHANNEL, record.card_ts, button("activity_edit", str(record.id)))
+    )
     view = opened_view(running.slack.last("views.open").args)
     response = await running.interact(view_submission("UBOB", view, {"summary": text_value("hijacked")}))
     assert (await response.json())["response_action"] == "errors"
@@ -101,9 +113,13 @@ async def test_a_record_without_customer_offers_a_picker_that_sets_it(running: R
     record = await archived(running, "Quick call, no name given #archive")
     assert record.customer_id is None
     card = running.slack.calls("chat.postMessage")[-1].args
-    picker = next(b["accessory"] for b in card["blocks"] if b.get("accessory", {}).get("type") == "static_select")
+    picker = next(
+        b["accessory"] for b in card["blocks"] if b.get("accessory", {}).get("type") == "static_select"
+    )
     choice = picker["options"][0]["value"]
-    await running.interact(block_action("UALICE", CHANNEL, record.card_ts, select_option("activity_pick_customer", choice)))
+    await running.interact(
+        block_action("UALICE", CHANNEL, record.card_ts, select_option("activity_pick_customer", choice))
+    )
     async with running.db.sessions() as session:
         hooli = (await session.scalars(select(Customer).where(Customer.name == "Hooli"))).one()
     assert (await reload(running, record.id)).customer_id == hooli.id
@@ -113,5 +129,7 @@ async def test_buttons_of_an_undone_record_say_it_is_gone(running: RunningBot) -
     record = await archived(running, "Called Initech #archive")
     undo = block_action("UALICE", CHANNEL, record.card_ts, button("activity_undo", str(record.id)))
     await running.interact(undo)
-    await running.interact(block_action("UALICE", CHANNEL, record.card_ts, button("activity_edit", str(record.id))))
+    await running.interact(
+        block_action("UALICE", CHANNEL, record.card_ts, button("activity_edit", str(record.id)))
+    )
     assert "no longer exists" in running.slack.last("chat.postEphemeral").args["text"]

@@ -25,7 +25,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-async def start_closeloop(database_url: str, api_url: str, workdir: Path) -> tuple[asyncio.subprocess.Process, str]:
+async def start_closeloop(
+    database_url: str, api_url: str, workdir: Path
+) -> tuple[asyncio.subprocess.Process, str]:
     """`closeloop run` as an admin starts it, on a free port; returns once /healthz answers."""
     port = free_port()
     env = os.environ | {
@@ -36,8 +38,19 @@ async def start_closeloop(database_url: str, api_url: str, workdir: Path) -> tup
         "CLOSELOOP_INBOX_LEASE_SECONDS": "1",
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", "--host", "127.0.0.1", "--port", str(port), "--no-scheduler",
-        env=env, cwd=workdir, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-scheduler",
+        env=env,
+        cwd=workdir,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as http:
@@ -76,10 +89,10 @@ async def test_killed_between_ack_and_processing_the_record_still_appears_once(
         {"type": "message", "channel": "CSALES", "user": "UALICE", "text": "Visited ACME #archive", "ts": ts},
         event_id="EvKILLED",
     )
-    async with aiohttp.ClientSession() as http:
-        async with http.post(f"{url}/slack/events", data=body.encode(),
-                             headers=signed_headers(SIGNING_SECRET, body)) as response:
-            assert response.status == 200
+    async with aiohttp.ClientSession() as http, http.post(
+        f"{url}/slack/events", data=body.encode(), headers=signed_headers(SIGNING_SECRET, body)
+    ) as response:
+        assert response.status == 200
     await slack.wait_for("auth.test")  # the worker has the event and is now waiting on users.info
     await asyncio.sleep(0.3)
     first.send_signal(signal.SIGKILL)

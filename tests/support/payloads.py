@@ -24,7 +24,12 @@ def _envelope(kind: str, user: str) -> dict[str, Any]:
 def block_action(user: str, channel: str, message_ts: str, action: dict[str, Any]) -> dict[str, Any]:
     """A click on an element of a message the bot posted."""
     return _envelope("block_actions", user) | {
-        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
+        "container": {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel,
+            "is_ephemeral": False,
+        },
         "channel": {"id": channel, "name": "sales"},
         "message": {"type": "message", "ts": message_ts, "user": "UBOT", "bot_id": "BBOT", "text": ""},
         "actions": [action | {"action_ts": "1700000000.000001", "block_id": action.get("block_id", "b1")}],
@@ -33,7 +38,12 @@ def block_action(user: str, channel: str, message_ts: str, action: dict[str, Any
 
 def button(action_id: str, value: str) -> dict[str, Any]:
     """The action part of a button click."""
-    return {"type": "button", "action_id": action_id, "value": value, "text": {"type": "plain_text", "text": "x"}}
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "value": value,
+        "text": {"type": "plain_text", "text": "x"},
+    }
 
 
 def select(action_id: str, value: str) -> dict[str, Any]:
@@ -56,7 +66,10 @@ def text_value(value: str | None) -> dict[str, Any]:
 
 def option_value(value: str) -> dict[str, Any]:
     """The state of a static_select."""
-    return {"type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value}}
+    return {
+        "type": "static_select",
+        "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value},
+    }
 
 
 def date_value(value: str | None) -> dict[str, Any]:
