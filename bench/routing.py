@@ -1,7 +1,8 @@
 """Benchmark lead routing: 10,000 leads over 500 reps, against the floor of a bare loop over the same data.
 
 Run `python bench/routing.py`. The floor visits every rep once per lead doing nothing but a region
-check, which is what a naive router costs before it decides anything. Routing is timed end to end as
+check, which is what a naive router costs before it decides anything. The eligibility index is built
+first and timed on its own, as the bot builds it once per roster. Routing is then timed end to end as
 the bot runs it: `route`, then `advance` into the next state, with reps contacting their leads as the
 simulated week goes by so caps bind realistically. Exits 1 below 5,000 decisions a second.
 """

@@ -167,7 +167,12 @@ class Grades(Strict):
 
 
 class PoolSpec(Strict):
-    """A pool of reps for a region / industry / budget band; unset figures use the section's defaults."""
+    """A pool of reps for a region / industry / budget band; unset figures use the section's defaults.
+
+    The band runs from `budget_min` (inclusive) to `budget_max` (exclusive) and is compared with the top
+    of the lead's budget. `channel` unset leaves the choice of channel to the bot; `members` empty
+    means the whole roster.
+    """
 
     id: RuleId
     channel: NonEmptyStr | None = None
@@ -228,7 +233,8 @@ class LeadRules(Strict):
     """The whole `[leads]` section.
 
     `default_pool` takes leads no listed pool takes; when no pool has that id, it is a whole-roster
-    assign pool with the section's defaults, whose leads go to the public pool if nobody is eligible.
+    assign pool with the section's defaults, posting in `channel`, whose leads go to the public pool if
+    nobody is eligible. `managers` may reassign any lead and hear when nobody could take one.
     """
 
     cap: Annotated[int, Field(ge=1)] = 5
@@ -241,6 +247,8 @@ class LeadRules(Strict):
     scoring: list[ScoringRuleSpec] = Field(default_factory=_default_scoring)
     pools: list[PoolSpec] = Field(default_factory=list)
     default_pool: RuleId = DEFAULT_POOL_ID
+    channel: NonEmptyStr | None = None
+    managers: list[NonEmptyStr] = Field(default_factory=list)
     reps: list[RepSpec] = Field(default_factory=list)
 
     @field_validator("scoring")
@@ -283,7 +291,7 @@ class LeadRules(Strict):
         """Pools, default pool and roster, ready to route; build once and reuse for its index."""
         pools = [self._pool(spec) for spec in self.pools]
         listed = [pool for pool in pools if pool.id == self.default_pool]
-        default = listed[0] if listed else self._pool(PoolSpec(id=self.default_pool))
+        default = listed[0] if listed else self._pool(PoolSpec(id=self.default_pool, channel=self.channel))
         roster = [rep.to_domain() for rep in self.reps]
         return RoutingTable(pools, default, roster, self.new_rep_days)
 

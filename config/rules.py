@@ -16,6 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from config.lead_rules import LeadRules
 from config.toml_lines import key_lines, line_of
 from domain.archive import ArchiveSyntax
 from domain.signals import SignalRule
@@ -96,6 +97,7 @@ class Rules(Strict):
     archive: ArchiveRules = ArchiveRules()
     signals: list[SignalSpec] = Field(default_factory=list)
     competitors: Competitors = Competitors()
+    leads: LeadRules = LeadRules()
 
     @field_validator("signals")
     @classmethod

@@ -130,7 +130,8 @@ class RepState:
     prompt_contacts: int = 0
     late_contacts: int = 0
     stale_leads: int = 0
-    # Shares of the judged leads (contacted or released), read by routing for every lead it routes.
+    # Shares of the judged leads (contacted or released), worked out once here because routing reads
+    # them for every candidate of every lead.
     prompt_share: float = field(init=False, repr=False, compare=False)
     stale_share: float = field(init=False, repr=False, compare=False)
 

@@ -19,6 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
+from itertools import product
 from operator import attrgetter
 from types import MappingProxyType
 from typing import NamedTuple
@@ -90,7 +91,8 @@ class BudgetBand:
 class Pool:
     """A group of reps that shares leads of a region / industry / budget band, and how it shares them.
 
-    Empty regions, industries or members mean "any"; empty members is the whole roster.
+    Empty regions, industries or members mean "any"; empty members is the whole roster. The fallback
+    owner (e.g. the pool's manager) takes leads nobody eligible could, whatever their own load.
     """
 
     id: str
@@ -213,7 +215,7 @@ class RoutingDecision:
     outcome: Outcome
     owner: str | None
     offered_to: tuple[str, ...]
-    pick: Reason | None
+    owner_reason: Reason | None
     counts_for_new_rep_share: bool
     eligible: tuple[EligibleRep, ...]
     skipped: tuple[SkippedRep, ...]
@@ -261,6 +263,10 @@ class RoutingTable:
         user_ids = [rep.user_id for rep in roster]
         if len(set(user_ids)) != len(user_ids):
             raise ValueError("the roster lists a rep twice; each user id may appear once")
+        # Rotation state is kept per pool id, so two pools sharing an id would share one rotation.
+        by_id = {pool.id: pool for pool in pools}
+        if len(by_id) != len(pools) or by_id.get(default_pool.id, default_pool) != default_pool:
+            raise ValueError("two different pools share an id; give each pool its own")
         self.pools = tuple(pools)
         self.default_pool = default_pool
         self.roster = tuple(roster)
@@ -277,13 +283,10 @@ class RoutingTable:
         Otherwise each combination is worked out when its first lead arrives, which makes that lead
         slower to route than the rest.
         """
-        industries = tuple(industries)
-        for pool in (*self.pools, self.default_pool):
-            for region in regions:
-                for industry in industries:
-                    self.contest(pool, region, industry)
+        for pool, region, industry in product((*self.pools, self.default_pool), regions, industries):
+            self._contest(pool, region, industry)
 
-    def contest(self, pool: Pool, region: str | None, industry: str | None) -> _Contest:
+    def _contest(self, pool: Pool, region: str | None, industry: str | None) -> _Contest:
         """The pool's contenders and standing skips for leads of this region and industry."""
         key = (pool.id, region, industry)
         contest = self._contests.get(key)
@@ -328,7 +331,7 @@ def route(
     `excluded` names reps who must not get the lead again, e.g. those it was released from.
     """
     pool = table.pool_for(lead)
-    contest = table.contest(pool, lead.region, lead.industry)
+    contest = table._contest(pool, lead.region, lead.industry)
     rotation = state.pools.get(pool.id, _NEW_ROTATION)
     cutoff = newcomer_cutoff(now.date(), table.new_rep_days)
     # Bound lookups: this loop runs once per contender per lead, the hot path of routing.
@@ -370,7 +373,7 @@ def route(
         # Stable sort: new reps move to the front, each group keeping its rotation order.
         eligible.sort(key=lambda rep: not rep.is_new)
 
-    outcome, owner, pick = _settle(pool, rotation, eligible, share_due)
+    outcome, owner, owner_reason = _settle(pool, rotation, eligible, share_due)
     return RoutingDecision(
         lead_id=lead.id,
         grade=grade,
@@ -382,7 +385,7 @@ def route(
         outcome=outcome,
         owner=owner,
         offered_to=tuple(rep.user_id for rep in eligible) if outcome is Outcome.OFFERED else (),
-        pick=pick,
+        owner_reason=owner_reason,
         counts_for_new_rep_share=counts_for_share,
         eligible=tuple(eligible),
         skipped=(*skipped, *contest.standing_skips),
@@ -496,8 +499,8 @@ def _owner_facts(decision: RoutingDecision, owner: EligibleRep) -> list[Reason]:
     facts.append(Reason(ReasonCode.WEIGHT, {"weight": owner.weight}))
     if owner.multiplier != 1.0:
         facts.append(Reason(ReasonCode.CONTACT_RECORD, {"multiplier": round(owner.multiplier, 2)}))
-    if decision.pick is not None:
-        facts.append(decision.pick)
+    if decision.owner_reason is not None:
+        facts.append(decision.owner_reason)
     return facts
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from domain.leads import Grade, Lead
 
@@ -30,7 +30,7 @@ class Comparison(StrEnum):
         return _OPERATORS[self](actual, expected)
 
 
-_OPERATORS: dict[Comparison, Callable[[object, object], bool]] = {
+_OPERATORS: dict[Comparison, Callable[[Any, Any], bool]] = {
     Comparison.GT: operator.gt,
     Comparison.GTE: operator.ge,
     Comparison.LT: operator.lt,

@@ -6,6 +6,7 @@ Times are stored in UTC (naive on SQLite, aware on PostgreSQL, normalised by `Ut
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import ClassVar
 
 from sqlalchemy import (
@@ -16,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     TypeDecorator,
@@ -173,3 +175,97 @@ class SlackUser(Base):
 def utcnow() -> datetime:
     """The current time in UTC; called only at the edges (handlers, scheduler), never in domain/."""
     return datetime.now(UTC)
+
+
+class LeadRecord(Base):
+    """A lead (线索): its facts, its score with the rules that fired, and who owns it now."""
+
+    __tablename__ = "leads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    company: Mapped[str] = mapped_column(String(200))
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone_key: Mapped[str | None] = mapped_column(String(40))  # digits only, for duplicate checks
+    identity_key: Mapped[str] = mapped_column(String(420))  # company + contact, case-folded
+    region: Mapped[str | None] = mapped_column(String(100))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    source: Mapped[str | None] = mapped_column(String(100))
+    budget_min: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    budget_max: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    urgency: Mapped[str | None] = mapped_column(String(10))
+    signals: Mapped[list] = mapped_column(JSON, default=list)
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+    notes: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    grade: Mapped[str] = mapped_column(String(1))
+    fired_rules: Mapped[list] = mapped_column(JSON, default=list)
+    pool_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # offered, assigned, contacted, public
+    owner_id: Mapped[str | None] = mapped_column(String(32))
+    assigned_at: Mapped[datetime | None]
+    first_contact_at: Mapped[datetime | None]
+    released_from: Mapped[list] = mapped_column(JSON, default=list)
+    offered_to: Mapped[list] = mapped_column(JSON, default=list)
+    card_channel: Mapped[str | None] = mapped_column(String(32))
+    card_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "phone_key", name="uq_leads_team_phone"),
+        UniqueConstraint("team_id", "identity_key", name="uq_leads_team_identity"),
+        Index("ix_leads_owner_status", "owner_id", "status"),
+        Index("ix_leads_card", "card_channel", "card_ts"),
+    )
+
+
+class LeadDecision(Base):
+    """The audit trail: every routing, claim, release and reassignment, self-contained.
+
+    A row keeps the candidates considered and each one's verdict as they were at that moment, so
+    changing the rules file never rewrites what was decided.
+    """
+
+    __tablename__ = "lead_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # routed, claimed, contacted, released, reassigned
+    actor_id: Mapped[str | None] = mapped_column(String(32))
+    pool_id: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    owner_id: Mapped[str | None] = mapped_column(String(32))
+    grade: Mapped[str] = mapped_column(String(1))
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    candidates: Mapped[list] = mapped_column(JSON, default=list)
+    decided_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_lead_decisions_lead", "lead_id", "id"),)
+
+
+class PoolRotationRecord(Base):
+    """A pool's rotation between decisions; `version` makes concurrent routers take turns."""
+
+    __tablename__ = "pool_rotations"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pool_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[dict] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IdempotentReply(Base):
+    """The answer given to an `Idempotency-Key`, replayed when a webhook retries."""
+
+    __tablename__ = "idempotent_replies"
+
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime]

@@ -1,0 +1,344 @@
+"""The lead desk: intake → duplicate check → score → route → audit, and every later change of hands.
+
+Each operation is one database transaction: a lead and the decision that placed it are written together
+or not at all. Routing reads the pool's rotation and saves it back only if nobody else did meanwhile
+(otherwise it routes again), so replicas can take leads at the same moment. Slack stays out of here:
+callers get results and show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.leads.lead_input import LeadInput
+from config.lead_rules import LeadRules
+from domain.leads import Grade, Lead, Urgency
+from domain.release import OwnedLead, due_for_release
+from domain.routing import Outcome, PoolRotation, RoutingDecision, RoutingState, advance, explain, route
+from domain.scoring import Score, score_lead
+from storage import leads as store
+from storage.db import Database
+from storage.models import LeadRecord
+
+CONTACT_RECORD_WINDOW = timedelta(days=90)
+_ROUTING_ATTEMPTS = 8
+
+
+class LeadError(Exception):
+    """A lead operation refused for a reason the person can act on (`code` picks the message)."""
+
+    def __init__(self, code: str, **params: object):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a lead went: the lead as stored, its score, and the routing decision (None when merged)."""
+
+    lead: LeadRecord
+    score: Score | None
+    decision: RoutingDecision | None
+    merged: bool = False
+
+
+class LeadDesk:
+    """Takes leads in and moves them between reps, keeping the audit trail."""
+
+    def __init__(self, database: Database, rules: LeadRules):
+        self._db = database
+        self._rules = rules
+
+    @property
+    def rules(self) -> LeadRules:
+        """The `[leads]` rules this desk applies."""
+        return self._rules
+
+    def is_manager(self, user_id: str) -> bool:
+        """Managers may reassign any lead."""
+        return user_id in self._rules.managers
+
+    async def intake(
+        self, team_id: str, submitted: LeadInput, now: datetime, actor_id: str | None = None
+    ) -> Placement:
+        """Add a lead (or merge it into its duplicate) and route it, all in one transaction."""
+        for _ in range(_ROUTING_ATTEMPTS):
+            async with self._db.sessions.begin() as session:
+                placement = await self._intake_once(session, team_id, submitted, now, actor_id)
+                if placement is not None:
+                    return placement
+                await session.rollback()
+        raise LeadError("busy")
+
+    async def _intake_once(
+        self, session: AsyncSession, team_id: str, submitted: LeadInput, now: datetime, actor_id: str | None
+    ) -> Placement | None:
+        phone = store.phone_key(submitted.phone)
+        identity = store.identity_key(submitted.company, submitted.contact)
+        existing = await store.find_duplicate(session, team_id, phone, identity)
+        if existing is not None:
+            _merge(existing, submitted, now)
+            return Placement(existing, None, None, merged=True)
+        record = LeadRecord(
+            team_id=team_id,
+            company=submitted.company,
+            contact=submitted.contact,
+            phone=submitted.phone,
+            email=submitted.email,
+            phone_key=phone,
+            identity_key=identity,
+            region=submitted.region,
+            industry=submitted.industry,
+            source=submitted.source,
+            budget_min=submitted.budget_min,
+            budget_max=submitted.budget_max,
+            urgency=submitted.urgency.value if submitted.urgency else None,
+            signals=sorted(set(submitted.signals)),
+            attributes=submitted.attributes,
+            notes=submitted.notes,
+            grade="C",
+            pool_id="",
+            status="new",
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(record)
+        await session.flush()
+        score = score_lead(_domain_lead(record), self._rules.score_card)
+        record.score, record.grade = score.points, score.grade.value
+        record.fired_rules = [{"id": f.rule_id, "label": f.label, "points": f.points} for f in score.fired]
+        decision = await self._route(session, record, now, frozenset(), actor_id)
+        if decision is None:
+            return None
+        return Placement(record, score, decision)
+
+    async def _route(
+        self,
+        session: AsyncSession,
+        record: LeadRecord,
+        now: datetime,
+        excluded: frozenset[str],
+        actor_id: str | None,
+    ) -> RoutingDecision | None:
+        """Route `record` and store the outcome; None when another router moved the rotation first."""
+        rotations = await store.rotations(session, record.team_id)
+        state = RoutingState(
+            reps=await store.rep_states(session, record.team_id, now, CONTACT_RECORD_WINDOW),
+            pools={pool_id: rotation for pool_id, (rotation, _) in rotations.items()},
+        )
+        decision = route(
+            _domain_lead(record), Grade(record.grade), self._rules.routing_table, state, now, excluded
+        )
+        moved = advance(state, decision)
+        rotation = moved.pools.get(decision.pool_id)
+        if rotation is not None and rotation != state.pools.get(decision.pool_id):
+            version = rotations.get(decision.pool_id, (PoolRotation(), None))[1]
+            if not await store.save_rotation(session, record.team_id, decision.pool_id, rotation, version):
+                return None
+        record.pool_id = decision.pool_id
+        record.owner_id = decision.owner
+        record.offered_to = list(decision.offered_to)
+        record.status = _STATUS_BY_OUTCOME[decision.outcome]
+        record.assigned_at = now if decision.owner else None
+        record.first_contact_at = None
+        record.updated_at = now
+        await store.record(
+            session,
+            record,
+            kind="routed",
+            now=now,
+            actor_id=actor_id,
+            owner_id=decision.owner,
+            reasons=explain(decision),
+            candidates=_candidates(decision),
+            mode=decision.mode.value,
+            outcome=decision.outcome.value,
+        )
+        return decision
+
+    async def claim(self, lead_id: int, user_id: str, now: datetime) -> LeadRecord:
+        """`user_id` takes an offered or public lead; exactly one of many simultaneous claims wins."""
+        async with self._db.sessions.begin() as session:
+            lead = await store.get(session, lead_id)
+            if lead is None:
+                raise LeadError("lead_unknown", id=lead_id)
+            if lead.owner_id is not None:
+                raise LeadError("lead_taken", owner=lead.owner_id)
+            may_claim = user_id in lead.offered_to if lead.status == "offered" else self._on_roster(user_id)
+            if not may_claim:
+                raise LeadError("not_offered")
+            if not await store.claim(session, lead_id, user_id, now):
+                taken = await store.get(session, lead_id)
+                raise LeadError("lead_taken", owner=taken.owner_id if taken else "")
+            lead = await store.get(session, lead_id)
+            await store.record(session, lead, kind="claimed", now=now, actor_id=user_id, owner_id=user_id)
+            return lead
+
+    async def mark_contacted(self, lead_id: int, user_id: str, now: datetime) -> LeadRecord:
+        """The owner (or a manager) made first contact: the lead leaves the open load."""
+        async with self._db.sessions.begin() as session:
+            lead = await self._owned(session, lead_id, user_id)
+            if lead.first_contact_at is None:
+                lead.first_contact_at, lead.status, lead.updated_at = now, "contacted", now
+                await store.record(
+                    session, lead, kind="contacted", now=now, actor_id=user_id, owner_id=lead.owner_id
+                )
+            return lead
+
+    async def release(self, lead_id: int, user_id: str, now: datetime) -> Placement:
+        """The owner gives the lead back; it is routed again without them."""
+        return await self._release(lead_id, now, actor_id=user_id, expired=False)
+
+    async def reassign(self, lead_id: int, to_user: str, manager_id: str, now: datetime) -> LeadRecord:
+        """A manager hands the lead to someone else on the roster."""
+        if not self.is_manager(manager_id):
+            raise LeadError("managers_only")
+        if not self._on_roster(to_user):
+            raise LeadError("not_on_roster", user=to_user)
+        async with self._db.sessions.begin() as session:
+            lead = await store.get(session, lead_id, for_update=True)
+            if lead is None:
+                raise LeadError("lead_unknown", id=lead_id)
+            previous = lead.owner_id
+            lead.owner_id, lead.status, lead.assigned_at, lead.first_contact_at = (
+                to_user,
+                "assigned",
+                now,
+                None,
+            )
+            lead.updated_at = now
+            previous_owner = [{"user_id": previous, "verdict": "previous_owner"}] if previous else []
+            await store.record(
+                session,
+                lead,
+                kind="reassigned",
+                now=now,
+                actor_id=manager_id,
+                owner_id=to_user,
+                candidates=previous_owner,
+            )
+            return lead
+
+    async def release_overdue(self, now: datetime) -> list[Placement]:
+        """Take back every lead not contacted within the rules' limit and route it again (scheduler job)."""
+        async with self._db.sessions() as session:
+            waiting = await store.uncontacted(session)
+        owned = [
+            OwnedLead(
+                str(lead.id),
+                lead.owner_id,
+                lead.assigned_at,
+                lead.first_contact_at,
+                frozenset(lead.released_from),
+            )
+            for lead in waiting
+            if lead.owner_id and lead.assigned_at
+        ]
+        placements = []
+        for release in due_for_release(owned, now, self._rules.release_after):
+            placements.append(await self._release(int(release.lead_id), now, actor_id=None, expired=True))
+        return placements
+
+    async def _release(
+        self, lead_id: int, now: datetime, *, actor_id: str | None, expired: bool
+    ) -> Placement:
+        for _ in range(_ROUTING_ATTEMPTS):
+            async with self._db.sessions.begin() as session:
+                lead = await store.get(session, lead_id, for_update=True)
+                if lead is None:
+                    raise LeadError("lead_unknown", id=lead_id)
+                if actor_id is not None and lead.owner_id != actor_id:
+                    raise LeadError("not_owner", owner=lead.owner_id or "")
+                overdue = (
+                    lead.first_contact_at is None
+                    and lead.assigned_at is not None
+                    and (now - lead.assigned_at >= self._rules.release_after)
+                )
+                if lead.owner_id is None or (expired and not overdue):
+                    raise LeadError("nothing_to_release")
+                owner = lead.owner_id
+                lead.released_from = sorted({*lead.released_from, owner})
+                kind = store.EXPIRED if expired else "released"
+                await store.record(session, lead, kind=kind, now=now, actor_id=actor_id, owner_id=owner)
+                lead.owner_id, lead.status = None, "released"
+                await session.flush()
+                decision = await self._route(session, lead, now, frozenset(lead.released_from), actor_id)
+                if decision is not None:
+                    return Placement(lead, None, decision)
+                await session.rollback()
+        raise LeadError("busy")
+
+    async def _owned(self, session: AsyncSession, lead_id: int, user_id: str) -> LeadRecord:
+        lead = await store.get(session, lead_id, for_update=True)
+        if lead is None:
+            raise LeadError("lead_unknown", id=lead_id)
+        if lead.owner_id != user_id and not self.is_manager(user_id):
+            raise LeadError("not_owner", owner=lead.owner_id or "")
+        return lead
+
+    def _on_roster(self, user_id: str) -> bool:
+        return any(rep.user_id == user_id for rep in self._rules.routing_table.roster)
+
+
+_STATUS_BY_OUTCOME = {
+    Outcome.ASSIGNED: "assigned",
+    Outcome.FALLBACK: "assigned",
+    Outcome.OFFERED: "offered",
+    Outcome.PUBLIC_POOL: "public",
+}
+
+
+def _domain_lead(record: LeadRecord) -> Lead:
+    return Lead(
+        id=str(record.id),
+        source=record.source or "",
+        created_at=record.created_at,
+        region=record.region,
+        industry=record.industry,
+        budget_min=record.budget_min,
+        budget_max=record.budget_max,
+        urgency=Urgency(record.urgency) if record.urgency else None,
+        signals=frozenset(record.signals),
+        attributes=record.attributes,
+    )
+
+
+def _candidates(decision: RoutingDecision) -> list[dict[str, Any]]:
+    """Every rep considered, with the figures they were ranked on or the reason they were skipped."""
+    eligible = [
+        {
+            "user_id": rep.user_id,
+            "verdict": "eligible",
+            "rank": rank,
+            "weight": rep.weight,
+            "multiplier": round(rep.multiplier, 3),
+            "open_leads": rep.open_leads,
+            "cap": rep.cap,
+            "is_new": rep.is_new,
+        }
+        for rank, rep in enumerate(decision.eligible, start=1)
+    ]
+    skipped = [
+        {"user_id": s.user_id, "verdict": "skipped", "reason": store.reason_to_json(s.reason)}
+        for s in decision.skipped
+    ]
+    return eligible + skipped
+
+
+def _merge(existing: LeadRecord, submitted: LeadInput, now: datetime) -> None:
+    """Fold a duplicate into the lead already known: fill gaps, add signals and notes, keep the owner."""
+    for name in ("contact", "phone", "email", "region", "industry", "source", "budget_min", "budget_max"):
+        if getattr(existing, name) in (None, "") and getattr(submitted, name) not in (None, ""):
+            setattr(existing, name, getattr(submitted, name))
+    if existing.phone_key is None:
+        existing.phone_key = store.phone_key(submitted.phone)
+    existing.signals = sorted({*existing.signals, *submitted.signals})
+    existing.attributes = {**existing.attributes, **submitted.attributes}
+    if submitted.notes and submitted.notes not in (existing.notes or ""):
+        existing.notes = "\n".join(part for part in (existing.notes, submitted.notes) if part)
+    existing.updated_at = now

@@ -1,0 +1,71 @@
+"""What a lead looks like when it arrives: one schema for the webhook, the import and the form.
+
+Validated by pydantic so every channel rejects the same mistakes with the same field names; keys the
+schema does not know are kept as the lead's extra attributes (a web form's `page_dwell_seconds`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from domain.leads import Urgency
+
+
+class LeadInput(BaseModel):
+    """A lead as submitted; `company` and a phone or an e-mail are required."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    company: str = Field(min_length=1, max_length=200)
+    contact: str = Field(default="", max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    region: str | None = Field(default=None, max_length=100)
+    industry: str | None = Field(default=None, max_length=100)
+    source: str | None = Field(default=None, max_length=100)
+    budget_min: Decimal | None = Field(default=None, ge=0)
+    budget_max: Decimal | None = Field(default=None, ge=0)
+    urgency: Urgency | None = None
+    signals: list[str] = Field(default_factory=list)
+    notes: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("phone", "email", "region", "industry", "source", "notes", mode="before")
+    @classmethod
+    def _blank_is_missing(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone_has_digits(cls, value: str | None) -> str | None:
+        if value is not None and sum(ch.isdigit() for ch in value) < 5:
+            raise ValueError("a phone number needs at least 5 digits")
+        return value
+
+    @model_validator(mode="after")
+    def _reachable_and_ordered(self) -> Self:
+        if not self.phone and not self.email:
+            raise ValueError("give a phone or an email, so someone can follow up")
+        if self.budget_min is not None and self.budget_max is not None and self.budget_min > self.budget_max:
+            raise ValueError("budget_min is above budget_max")
+        return self
+
+    @property
+    def attributes(self) -> dict[str, str | float]:
+        """The extra keys, as the scoring rules read them (numbers stay numbers)."""
+        extra = self.model_extra or {}
+        return {
+            k: v if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
+            for k, v in extra.items()
+        }
+
+
+def field_errors(error: ValidationError) -> dict[str, str]:
+    """Each bad field with a short message (`_` for problems that concern the whole lead)."""
+    fields: dict[str, str] = {}
+    for problem in error.errors():
+        name = ".".join(str(part) for part in problem["loc"]) or "_"
+        fields.setdefault(name, problem["msg"].removeprefix("Value error, "))
+    return fields
