@@ -10,11 +10,14 @@ import asyncio
 import contextlib
 import logging
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiohttp import web
 from sqlalchemy.engine import make_url
 
+from bot.console.launch import quiet_logging, run_console
+from bot.console.moments import parse_moment
 from bot.export import EXPORTS, FORMATS, to_bytes
 from bot.i18n import t
 from bot.transports import serve_http, serve_socket_mode
@@ -40,6 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="0.0.0.0")
     run.add_argument("--port", type=int, default=None, help="default: $PORT, else 3000")
     run.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
+
+    console = commands.add_parser("console", help="try the bot in the terminal, no Slack workspace needed")
+    console.add_argument("--demo", action="store_true", help="start with a demo team (seeded once)")
+    console.add_argument(
+        "--as",
+        dest="as_user",
+        default=None,
+        metavar="USER",
+        help="who types first (default: alice with --demo, else me)",
+    )
+    console.add_argument(
+        "--now", default=None, metavar="ISO-8601", help="start the simulated clock here (default: now)"
+    )
 
     db = commands.add_parser("db", help="database maintenance")
     db.add_subparsers(dest="db_command", required=True).add_parser(
@@ -113,6 +129,30 @@ async def _migrate(settings: Settings) -> None:
         await database.dispose()
 
 
+def _console(args: argparse.Namespace, settings: Settings) -> int:
+    rules = _rules_or_fail(settings)
+    try:
+        start = parse_moment(args.now, settings.closeloop_tz) if args.now else datetime.now(UTC)
+    except ValueError:
+        raise CliError(t(settings.closeloop_lang, "console.bad_now", text=args.now)) from None
+    quiet_logging()
+
+    async def session() -> None:
+        await _migrate(settings)
+        await run_console(
+            settings,
+            rules,
+            demo_team=args.demo,
+            handle=args.as_user,
+            start=start,
+            stdin=sys.stdin,
+            stdout=sys.stdout,
+        )
+
+    asyncio.run(session())
+    return 0
+
+
 def _db(args: argparse.Namespace, settings: Settings) -> int:
     asyncio.run(_migrate(settings))
     url = make_url(settings.database_url).render_as_string(hide_password=True)
@@ -155,7 +195,7 @@ def _config(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMAND_RUNNERS = {"run": _run, "db": _db, "export": _export, "config": _config}
+COMMAND_RUNNERS = {"run": _run, "console": _console, "db": _db, "export": _export, "config": _config}
 
 
 if __name__ == "__main__":

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.i18n import archive, cli, common
+from bot.i18n import archive, cli, common, console, leads
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
 
-CATALOGUE: dict[str, dict[str, str]] = {**common.ENTRIES, **archive.ENTRIES, **cli.ENTRIES}
+CATALOGUE: dict[str, dict[str, str]] = {
+    **common.ENTRIES,
+    **archive.ENTRIES,
+    **cli.ENTRIES,
+    **console.ENTRIES,
+    **leads.ENTRIES,
+}
 
 
 def t(lang: str, key: str, **params: object) -> str:

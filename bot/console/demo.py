@@ -1,0 +1,131 @@
+"""The demo team, generated in code: people, channels, customers in two regions, and a first conversation.
+
+It is seeded through the bot's own paths (the channel link is a real `/closeloop link-channel`, the
+conversation real message events), so the demo database looks like a week of real use, not a fixture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.console.session import ConsoleSession
+from bot.console.workspace import Channel, Member, Workspace, stable_id
+from storage import customers
+from storage.db import Database
+
+DEMO_TEAM_ID = "T0DEMO"
+DEMO_TEAM_NAME = "closeloop-demo"
+FIRST_CHANNEL = "sales-leads"
+CHANNELS = ("sales-leads", "sales-digest", "acme-deal")
+
+
+def _person(handle: str, display_name: str, real_name: str, locale: str, title: str) -> Member:
+    return Member(stable_id("U", handle), handle, display_name, real_name, locale, "Asia/Shanghai", title)
+
+
+PEOPLE: tuple[Member, ...] = (
+    _person("alice", "alice", "Alice Zhou", "en-US", "Sales rep, East"),
+    _person("wang", "王芳", "王芳", "zh-CN", "销售代表 · 华东"),
+    _person("chen", "陈明", "陈明", "zh-CN", "新销售 · 华南"),
+    _person("bob", "bob", "Bob Lin", "en-US", "Sales rep, South"),
+    _person("li", "李强", "李强", "zh-CN", "销售经理"),
+    _person("finance", "finance", "Grace Wu", "en-US", "Finance approver"),
+)
+
+
+@dataclass(frozen=True)
+class DemoCustomer:
+    """A customer of the demo team and the region it belongs to."""
+
+    name: str
+    region: str  # a catalogue key suffix: console.region.<region>
+
+
+CUSTOMERS: tuple[DemoCustomer, ...] = (
+    DemoCustomer("ACME Corp", "east"),
+    DemoCustomer("华东机械", "east"),
+    DemoCustomer("南方电子", "south"),
+    DemoCustomer("Globex", "south"),
+)
+LINKED = ("li", "acme-deal", "ACME Corp")  # who links which channel to which customer
+
+
+@dataclass(frozen=True)
+class DemoMessage:
+    """A message of the back-story: who said what where, how long ago, and in which thread."""
+
+    author: str
+    channel: str
+    text: str
+    minutes_ago: int
+    reply_to: int | None = None  # index of the thread's first message in MESSAGES
+
+
+MESSAGES: tuple[DemoMessage, ...] = (
+    DemoMessage("alice", "sales-leads", "Called ACME Corp today about the pump order", 120),
+    DemoMessage("bob", "sales-leads", "Did they say anything about price?", 110, reply_to=0),
+    DemoMessage(
+        "alice",
+        "sales-leads",
+        "They said the price is too high; a competitor quoted 10% less",
+        100,
+        reply_to=0,
+    ),
+    DemoMessage("wang", "sales-leads", "华东机械 的刘总想看演示，下周安排一下？", 60),
+    DemoMessage("chen", "sales-leads", "我可以准备演示环境", 50, reply_to=3),
+    DemoMessage("bob", "acme-deal", "ACME procurement asked for the test report", 30),
+)
+
+
+def add_demo_team(workspace: Workspace) -> None:
+    """Put the demo people and channels in the console's workspace (every session, seeded or not)."""
+    for member in PEOPLE:
+        workspace.add_member(member)
+    for name in CHANNELS:
+        workspace.add_channel(name)
+
+
+async def has_demo_data(database: Database) -> bool:
+    """Whether an earlier `--demo` already seeded this database (seeding twice would duplicate)."""
+    async with database.sessions() as session:
+        return bool(await customers.list_names(session, DEMO_TEAM_ID, limit=1))
+
+
+async def seed_demo(session: ConsoleSession) -> None:
+    """Customers, the linked deal channel and the back-story, told through the bot as in Slack."""
+    workspace = session.workspace
+    now = session.clock.now()
+    async with session.bot.services.db.sessions.begin() as db_session:
+        for customer in CUSTOMERS:
+            await customers.find_or_create(db_session, DEMO_TEAM_ID, customer.name, now)
+    linker, channel, customer_name = LINKED
+    await session.command(
+        _member(workspace, linker), _channel(workspace, channel), f"link-channel {customer_name}"
+    )
+    posted = []
+    for message in MESSAGES:
+        root = posted[message.reply_to] if message.reply_to is not None else None
+        posted.append(
+            await session.post(
+                _member(workspace, message.author),
+                _channel(workspace, message.channel),
+                message.text,
+                thread_ts=root.ts if root else None,
+                at=now - timedelta(minutes=message.minutes_ago),
+            )
+        )
+
+
+def _member(workspace: Workspace, handle: str) -> Member:
+    member = workspace.member_named(handle)
+    if member is None:
+        raise LookupError(f"the demo names {handle!r}, who is not in the demo team")
+    return member
+
+
+def _channel(workspace: Workspace, name: str) -> Channel:
+    channel = workspace.channel_named(name)
+    if channel is None:
+        raise LookupError(f"the demo names #{name}, which is not a demo channel")
+    return channel
