@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
 from bot.inbox import EventInbox, InboxWorker
+from bot.leads.desk import LeadDesk
 from bot.people import PeopleDirectory
 from bot.services import Services
 from bot.slack_client import build_web_client
@@ -55,6 +56,7 @@ def build_bot(
         db=database,
         clock=clock,
         people=PeopleDirectory(database, settings.closeloop_lang, settings.closeloop_tz),
+        leads=LeadDesk(database, rules.leads),
     )
     inbox = EventInbox(open_inbox_writer(database), clock)
     app = AsyncApp(

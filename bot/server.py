@@ -1,4 +1,4 @@
-"""The HTTP transport: Bolt's one endpoint, a health check, and the worker beside them.
+"""The HTTP transport: Bolt's one endpoint, a health check, lead intake, and the worker beside them.
 
 `POST /slack/events` carries events, commands, buttons and forms; Bolt checks each signature (and
 its 5-minute timestamp window) before anything is stored. `GET /healthz` answers for the database.
@@ -14,15 +14,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
 from bot.app import Bot
-
-RouteAdder = Callable[[web.Application, Bot], None]
-_extra_routes: list[RouteAdder] = []
-
-
-def add_routes(adder: RouteAdder) -> RouteAdder:
-    """Let a feature (lead intake, payments) mount its own endpoints on the same server."""
-    _extra_routes.append(adder)
-    return adder
+from bot.leads.api import lead_routes
 
 
 def build_web_app(bot: Bot, *, run_worker: bool = True) -> web.Application:
@@ -39,8 +31,7 @@ def build_web_app(bot: Bot, *, run_worker: bool = True) -> web.Application:
 
     web_app.router.add_post("/slack/events", slack_events)
     web_app.router.add_get("/healthz", healthz)
-    for adder in _extra_routes:
-        adder(web_app, bot)
+    lead_routes(web_app, bot)
     if run_worker:
         web_app.cleanup_ctx.append(_worker_running(bot))
     return web_app

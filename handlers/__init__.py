@@ -5,10 +5,10 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
-from handlers import activity_actions, activity_log, commands, messages
+from handlers import activity_actions, activity_log, commands, leads, messages
 
 
 def register_all(app: AsyncApp, services: Services) -> None:
     """Attach every listener to the app."""
-    for module in (messages, commands, activity_log, activity_actions):
+    for module in (messages, commands, activity_log, activity_actions, leads):
         module.register(app, services)

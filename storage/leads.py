@@ -197,22 +197,6 @@ async def uncontacted(session: AsyncSession, team_id: str | None = None) -> list
     return list(await session.scalars(statement.order_by(LeadRecord.id)))
 
 
-async def assigned_between(
-    session: AsyncSession, team_id: str, start: datetime, end: datetime
-) -> list[LeadRecord]:
-    """Leads first given an owner in [start, end), for the fairness report."""
-    return list(
-        await session.scalars(
-            select(LeadRecord).where(
-                LeadRecord.team_id == team_id,
-                LeadRecord.assigned_at >= start,
-                LeadRecord.assigned_at < end,
-                LeadRecord.owner_id.is_not(None),
-            )
-        )
-    )
-
-
 def reason_to_json(reason: Reason) -> dict[str, Any]:
     """A reason as stored in the audit trail."""
     return {"code": str(reason.code), "params": dict(reason.params)}
@@ -244,3 +228,28 @@ def _rotation_from_json(data: Mapping[str, Any]) -> PoolRotation:
             for user, (position, last_turn) in data.get("slots", {}).items()
         },
     )
+
+
+async def received_between(
+    session: AsyncSession, team_id: str, start: datetime, end: datetime, kinds: Iterable[str]
+) -> list[tuple[str, str, datetime, str | None, datetime | None]]:
+    """(owner, grade, when, the lead's current owner, its first contact) for each lead handed to a rep."""
+    rows = await session.execute(
+        select(
+            LeadDecision.owner_id,
+            LeadDecision.grade,
+            LeadDecision.decided_at,
+            LeadRecord.owner_id,
+            LeadRecord.first_contact_at,
+        )
+        .join(LeadRecord, LeadRecord.id == LeadDecision.lead_id)
+        .where(
+            LeadDecision.team_id == team_id,
+            LeadDecision.kind.in_(list(kinds)),
+            LeadDecision.owner_id.is_not(None),
+            LeadDecision.decided_at >= start,
+            LeadDecision.decided_at < end,
+        )
+        .order_by(LeadDecision.id)
+    )
+    return [tuple(row) for row in rows]

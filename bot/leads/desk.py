@@ -162,21 +162,29 @@ class LeadDesk:
         return decision
 
     async def claim(self, lead_id: int, user_id: str, now: datetime) -> LeadRecord:
-        """`user_id` takes an offered or public lead; exactly one of many simultaneous claims wins."""
+        """`user_id` takes an offered or public lead; exactly one of many simultaneous claims wins.
+
+        A winner clicking again is told nothing new: the lead is simply theirs.
+        """
         async with self._db.sessions.begin() as session:
             lead = await store.get(session, lead_id)
             if lead is None:
                 raise LeadError("lead_unknown", id=lead_id)
-            if lead.owner_id is not None:
-                raise LeadError("lead_taken", owner=lead.owner_id)
-            may_claim = user_id in lead.offered_to if lead.status == "offered" else self._on_roster(user_id)
-            if not may_claim:
-                raise LeadError("not_offered")
-            if not await store.claim(session, lead_id, user_id, now):
-                taken = await store.get(session, lead_id)
-                raise LeadError("lead_taken", owner=taken.owner_id if taken else "")
-            lead = await store.get(session, lead_id)
-            await store.record(session, lead, kind="claimed", now=now, actor_id=user_id, owner_id=user_id)
+            if lead.owner_id is None:
+                may_claim = (
+                    user_id in lead.offered_to if lead.status == "offered" else self._on_roster(user_id)
+                )
+                if not may_claim:
+                    raise LeadError("not_offered")
+                if await store.claim(session, lead_id, user_id, now):
+                    lead = await store.get(session, lead_id)
+                    await store.record(
+                        session, lead, kind="claimed", now=now, actor_id=user_id, owner_id=user_id
+                    )
+                    return lead
+                lead = await store.get(session, lead_id)
+            if lead is None or lead.owner_id != user_id:
+                raise LeadError("lead_taken", owner=lead.owner_id if lead else "")
             return lead
 
     async def mark_contacted(self, lead_id: int, user_id: str, now: datetime) -> LeadRecord:

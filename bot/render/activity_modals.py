@@ -33,7 +33,7 @@ FIELD_BLOCKER = "blocker"
 FIELD_STATUS = "status"
 
 
-def _text_input(
+def text_input(
     field: str,
     label: str,
     *,
@@ -81,23 +81,23 @@ def edit_modal(
         submit=PlainTextObject(text=t(lang, "modal.save")),
         close=PlainTextObject(text=t(lang, "modal.cancel")),
         blocks=[
-            _text_input(FIELD_CUSTOMER, t(lang, "edit.customer"), initial=customer_name, max_length=200),
+            text_input(FIELD_CUSTOMER, t(lang, "edit.customer"), initial=customer_name, max_length=200),
             InputBlock(
                 block_id=FIELD_TYPE,
                 label=PlainTextObject(text=t(lang, "edit.type")),
                 element=StaticSelectElement(action_id=FIELD_TYPE, options=options, initial_option=initial),
             ),
-            _text_input(
+            text_input(
                 FIELD_SUMMARY, t(lang, "edit.summary"), initial=summary, multiline=True, optional=False
             ),
-            _text_input(FIELD_NEXT, t(lang, "edit.next"), initial=next_action),
+            text_input(FIELD_NEXT, t(lang, "edit.next"), initial=next_action),
             InputBlock(
                 block_id=FIELD_DUE,
                 label=PlainTextObject(text=t(lang, "edit.due")),
                 optional=True,
                 element=DatePickerElement(action_id=FIELD_DUE, initial_date=due_date),
             ),
-            _text_input(FIELD_BLOCKER, t(lang, "edit.blocker"), initial=blocker),
+            text_input(FIELD_BLOCKER, t(lang, "edit.blocker"), initial=blocker),
         ],
     )
     return view.to_dict()
@@ -113,15 +113,15 @@ def log_modal(*, lang: str, channel_id: str) -> dict:
         submit=PlainTextObject(text=t(lang, "modal.save")),
         close=PlainTextObject(text=t(lang, "modal.cancel")),
         blocks=[
-            _text_input(
+            text_input(
                 FIELD_STATUS,
                 t(lang, "log.status"),
                 multiline=True,
                 optional=False,
                 hint=t(lang, "log.status_hint"),
             ),
-            _text_input(FIELD_NEXT, t(lang, "log.next"), hint=t(lang, "log.next_hint")),
-            _text_input(FIELD_BLOCKER, t(lang, "log.blocker")),
+            text_input(FIELD_NEXT, t(lang, "log.next"), hint=t(lang, "log.next_hint")),
+            text_input(FIELD_BLOCKER, t(lang, "log.blocker")),
         ],
     )
     return view.to_dict()

@@ -89,9 +89,12 @@ async def test_killed_between_ack_and_processing_the_record_still_appears_once(
         {"type": "message", "channel": "CSALES", "user": "UALICE", "text": "Visited ACME #archive", "ts": ts},
         event_id="EvKILLED",
     )
-    async with aiohttp.ClientSession() as http, http.post(
-        f"{url}/slack/events", data=body.encode(), headers=signed_headers(SIGNING_SECRET, body)
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(
+            f"{url}/slack/events", data=body.encode(), headers=signed_headers(SIGNING_SECRET, body)
+        ) as response,
+    ):
         assert response.status == 200
     await slack.wait_for("auth.test")  # the worker has the event and is now waiting on users.info
     await asyncio.sleep(0.3)

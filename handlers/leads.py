@@ -1,0 +1,214 @@
+"""Leads in Slack: `/closeloop lead` (form, `why`), `/closeloop leads fairness`, and the card's buttons.
+
+Every button checks who pressed it through the lead desk (owner, pool reps, managers); anyone else
+gets a private refusal and nothing changes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.i18n import t
+from bot.leads.desk import LeadError, Placement
+from bot.leads.lead_input import LeadInput, field_errors
+from bot.people import Person
+from bot.render.activity_modals import submitted_values
+from bot.render.lead_card import ACTION_CLAIM, ACTION_CONTACTED, ACTION_REASSIGN, ACTION_RELEASE
+from bot.render.lead_forms import (
+    FIELD_NEW_OWNER,
+    INTAKE_CALLBACK,
+    REASSIGN_CALLBACK,
+    intake_modal,
+    reassign_modal,
+)
+from bot.services import Services
+from handlers.command_table import COMMANDS, CommandCall, Subcommand
+from handlers.lead_cards import announce, show_lead
+from handlers.lead_reports import fairness_text, why_text
+from storage import leads as store
+
+
+def refusal(error: LeadError, lang: str) -> str:
+    """A lead operation's refusal in words."""
+    return t(lang, f"lead.error.{error.code}", **error.params)
+
+
+async def _lead(call: CommandCall) -> None:
+    word, _, rest = call.args.partition(" ")
+    if word.lower() == "why":
+        lead_id = rest.strip().lstrip("#")
+        if not lead_id.isdigit():
+            await call.reply(t(call.person.lang, "lead.why.usage"))
+            return
+        await call.reply(await why_text(call.services, int(lead_id), call.person))
+        return
+    await call.client.views_open(
+        trigger_id=call.trigger_id, view=intake_modal(lang=call.person.lang, channel_id=call.channel_id)
+    )
+
+
+async def _leads(call: CommandCall) -> None:
+    word, _, rest = call.args.partition(" ")
+    if word.lower() != "fairness":
+        await call.reply(COMMANDS.unknown(f"leads {word}".strip(), call.person.lang))
+        return
+    month = rest.strip() or call.services.clock.now().astimezone(ZoneInfo(call.person.tz)).strftime("%Y-%m")
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        await call.reply(t(call.person.lang, "fairness.bad_month"))
+        return
+    await call.reply(await fairness_text(call.services, call.team_id, month, call.person))
+
+
+COMMANDS.add(Subcommand("lead", "[why ID]", "help.lead", _lead))
+COMMANDS.add(Subcommand("leads", "fairness [YYYY-MM]", "help.leads", _leads))
+
+
+def parse_budget(text: str | None) -> tuple[Decimal | None, Decimal | None]:
+    """`50000-80000`, `5万-8万`, `80000` → (min, max); raises ValueError for anything else."""
+    if not text:
+        return None, None
+    figures = [_amount(part) for part in re.split(r"\s*(?:-|–|~|至|到)\s*", text.strip()) if part]
+    if len(figures) == 1:
+        return figures[0], figures[0]
+    if len(figures) == 2:
+        return figures[0], figures[1]
+    raise ValueError(text)
+
+
+def _amount(text: str) -> Decimal:
+    multiplier = Decimal(10000) if text.endswith(("万", "w", "W")) else Decimal(1)
+    try:
+        return Decimal(text.rstrip("万wW").replace(",", "")) * multiplier
+    except InvalidOperation:
+        raise ValueError(text) from None
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    """Listen to the lead forms and the lead card's buttons."""
+    desk = services.leads
+
+    async def person_of(body: dict[str, Any], client: AsyncWebClient) -> Person:
+        return await services.people.lookup(
+            client, body["team"]["id"], body["user"]["id"], services.clock.now()
+        )
+
+    async def refuse(body: dict[str, Any], client: AsyncWebClient, person: Person, text: str) -> None:
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        if channel:
+            await client.chat_postEphemeral(channel=channel, user=person.user_id, text=text)
+
+    @app.view(INTAKE_CALLBACK)
+    async def on_intake(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        person = await person_of(body, client)
+        values = submitted_values(view)
+        try:
+            budget_min, budget_max = parse_budget(values.get("budget"))
+        except ValueError:
+            await ack(response_action="errors", errors={"budget": t(person.lang, "lead.form.bad_budget")})
+            return
+        fields = {k: v for k, v in values.items() if k != "budget" and v is not None}
+        source = fields.get("source")
+        try:
+            submitted = LeadInput.model_validate(
+                fields
+                | {"budget_min": budget_min, "budget_max": budget_max, "signals": [source] if source else []}
+            )
+        except ValidationError as error:
+            errors = {
+                ("phone" if name == "_" else name): message for name, message in field_errors(error).items()
+            }
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        team_id = body["team"]["id"]
+        placement = await desk.intake(team_id, submitted, services.clock.now(), actor_id=person.user_id)
+        if placement.merged:
+            channel = json.loads(view.get("private_metadata") or "{}").get("channel_id")
+            if channel:
+                text = t(person.lang, "lead.merged", id=placement.lead.id, company=placement.lead.company)
+                await client.chat_postEphemeral(channel=channel, user=person.user_id, text=text)
+        await announce(services, client, placement, team_id)
+
+    async def act(body: dict[str, Any], client: AsyncWebClient, operation: Any) -> None:
+        """Run a lead operation for the person who clicked; refuse privately when the desk says no."""
+        person = await person_of(body, client)
+        try:
+            result = await operation(person)
+        except LeadError as error:
+            await refuse(body, client, person, refusal(error, person.lang))
+            return
+        if isinstance(result, Placement):
+            await announce(services, client, result, body["team"]["id"])
+        else:
+            await show_lead(services, client, result)
+
+    @app.action(ACTION_CLAIM)
+    async def on_claim(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        lead_id = int(action["value"])
+        await act(body, client, lambda person: desk.claim(lead_id, person.user_id, services.clock.now()))
+
+    @app.action(ACTION_CONTACTED)
+    async def on_contacted(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        lead_id = int(action["value"])
+        await act(
+            body, client, lambda person: desk.mark_contacted(lead_id, person.user_id, services.clock.now())
+        )
+
+    @app.action(ACTION_RELEASE)
+    async def on_release(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        lead_id = int(action["value"])
+        await act(body, client, lambda person: desk.release(lead_id, person.user_id, services.clock.now()))
+
+    @app.action(ACTION_REASSIGN)
+    async def on_reassign(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        person = await person_of(body, client)
+        if not desk.is_manager(person.user_id):
+            await refuse(body, client, person, t(person.lang, "lead.error.managers_only"))
+            return
+        async with services.db.sessions() as session:
+            lead = await store.get(session, int(action["value"]))
+        if lead is None:
+            await refuse(body, client, person, t(person.lang, "lead.error.lead_unknown", id=action["value"]))
+            return
+        reps = [
+            (rep.user_id, rep.name) for rep in desk.rules.routing_table.roster if rep.user_id != lead.owner_id
+        ]
+        view = reassign_modal(lang=person.lang, lead_id=lead.id, company=lead.company, reps=reps)
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(REASSIGN_CALLBACK)
+    async def on_reassigned(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        person = await person_of(body, client)
+        lead_id = int(json.loads(view.get("private_metadata") or "{}").get("lead_id", 0))
+        new_owner = submitted_values(view).get(FIELD_NEW_OWNER) or ""
+        try:
+            lead = await desk.reassign(lead_id, new_owner, person.user_id, services.clock.now())
+        except LeadError as error:
+            await ack(response_action="errors", errors={FIELD_NEW_OWNER: refusal(error, person.lang)})
+            return
+        await ack()
+        await show_lead(services, client, lead)

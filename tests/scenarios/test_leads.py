@@ -1,0 +1,236 @@
+"""Leads end to end: the webhook, the form, the card and its buttons, claims, reports."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.models import LeadDecision, LeadRecord
+from tests.support.harness import RunningBot, settings_for, start_bot
+from tests.support.payloads import (
+    block_action,
+    button,
+    opened_view,
+    option_value,
+    text_value,
+    view_submission,
+)
+from tests.support.slack_api import SlackApiStub
+
+TOKEN = "intake-secret"
+RULES = """
+[leads]
+managers = ["UBOSS"]
+channel = "CLEADS"
+
+[[leads.pools]]
+id = "east"
+channel = "CEAST"
+regions = ["East"]
+fallback_owner = "UBOSS"
+
+[[leads.pools]]
+id = "north"
+channel = "CNORTH"
+regions = ["North"]
+mode = "offer"
+
+[[leads.reps]]
+user_id = "UALICE"
+name = "Alice"
+joined = "2024-01-01"
+regions = ["East"]
+
+[[leads.reps]]
+user_id = "UBOB"
+name = "Bob"
+joined = "2024-01-01"
+regions = ["East", "North"]
+
+[[leads.reps]]
+user_id = "UWANG"
+name = "王芳"
+joined = "2026-10-01"
+regions = ["North"]
+"""
+
+
+@pytest.fixture
+async def running(database_url: str, slack: SlackApiStub, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(RULES, encoding="utf-8")
+    settings = settings_for(database_url, slack.base_url, closeloop_rules=rules, closeloop_intake_token=TOKEN)
+    bot = await start_bot(settings, slack)
+    yield bot
+    await bot.stop()
+
+
+async def post_lead(running: RunningBot, body: object, *, token: str = TOKEN, key: str | None = None):
+    headers = {"Authorization": f"Bearer {token}"} | ({"Idempotency-Key": key} if key else {})
+    response = await running.http.post(f"{running.url}/api/leads", json=body, headers=headers)
+    return response.status, await response.json()
+
+
+async def lead_count(running: RunningBot) -> int:
+    async with running.db.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(LeadRecord))
+
+
+GOOD = {
+    "company": "ACME Pumps",
+    "contact": "刘总",
+    "phone": "+86 138 0013 8000",
+    "region": "East",
+    "signals": ["website_form", "trial_request"],
+    "page_dwell_seconds": 300,
+}
+
+
+async def test_a_webhook_lead_is_scored_assigned_and_carded(running: RunningBot) -> None:
+    status, body = await post_lead(running, GOOD)
+    assert (
+        status == 201 and body["grade"] == "B" and body["score"] == 35 and body["owner"] in {"UALICE", "UBOB"}
+    )
+    card = (await running.slack.wait_for("chat.postMessage"))[0].args
+    assert card["channel"] == "CEAST"
+    text = str(card["blocks"])
+    assert "ACME Pumps" in text and "Asked for a trial +20" in text and f"<@{body['owner']}>" in text
+    assert "open leads (cap 5)" in text
+    dm = await running.slack.wait_for("conversations.open")
+    assert dm[0].args["users"] == body["owner"]
+    async with running.db.sessions() as session:
+        lead = await session.get(LeadRecord, body["id"])
+    assert lead.attributes == {"page_dwell_seconds": 300} and lead.card_channel == "CEAST"
+
+
+async def test_bad_webhooks_get_clear_json_errors_and_add_nothing(running: RunningBot) -> None:
+    status, body = await post_lead(
+        running, {"company": "", "budget_min": 10, "budget_max": 5, "urgency": "soon"}
+    )
+    assert status == 422 and {"company", "urgency"} <= set(body["fields"])
+    status, body = await post_lead(running, {"company": "NoWay"})
+    assert status == 422 and "phone or an email" in str(body["fields"])
+    status, _ = await post_lead(running, GOOD, token="wrong")
+    assert status == 401
+    response = await running.http.post(
+        f"{running.url}/api/leads", data="not json", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert response.status == 400 and "error" in await response.json()
+    assert await lead_count(running) == 0
+
+
+async def test_a_retried_webhook_gets_the_same_answer_and_adds_nothing(running: RunningBot) -> None:
+    first = await post_lead(running, GOOD, key="order-77")
+    second = await post_lead(running, GOOD | {"company": "Changed"}, key="order-77")
+    assert first == second and first[0] == 201
+    duplicate = await post_lead(running, {"company": "acme pumps", "contact": "刘总", "email": "liu@acme.cn"})
+    assert duplicate[0] == 200 and duplicate[1]["id"] == first[1]["id"]
+    assert await lead_count(running) == 1
+
+
+async def test_the_lead_form_validates_and_files_a_lead(running: RunningBot) -> None:
+    await running.command("UALICE", "CEAST", "lead")
+    view = opened_view(running.slack.last("views.open").args)
+    assert view["callback_id"] == "lead_intake_modal"
+    bad = await running.interact(
+        view_submission("UALICE", view, {"company": text_value("Initech"), "budget": text_value("lots")})
+    )
+    assert (await bad.json())["response_action"] == "errors"
+    no_phone = await running.interact(view_submission("UALICE", view, {"company": text_value("Initech")}))
+    assert "phone" in (await no_phone.json())["errors"]
+    ok = await running.interact(
+        view_submission(
+            "UALICE",
+            view,
+            {
+                "source": option_value("phone_inquiry"),
+                "company": text_value("Initech"),
+                "phone": text_value("021-5555 0101"),
+                "region": text_value("East"),
+                "budget": text_value("5万-8万"),
+                "urgency": option_value("red"),
+            },
+        )
+    )
+    assert ok.status == 200 and (await ok.text()) == ""
+    async with running.db.sessions() as session:
+        [lead] = list(await session.scalars(select(LeadRecord)))
+    assert lead.score == 15 and str(lead.budget_min) == "50000.00" and lead.urgency == "red"
+    assert lead.signals == ["phone_inquiry"]
+
+
+async def test_fifty_simultaneous_claims_over_http_make_one_owner(running: RunningBot) -> None:
+    _, body = await post_lead(
+        running, GOOD | {"region": "North", "phone": "010-8888 9999", "company": "NorthCo"}
+    )
+    assert body["owner"] is None
+    await running.slack.wait_for("chat.postMessage")
+    async with running.db.sessions() as session:
+        lead = await session.get(LeadRecord, body["id"])
+    clicks = [
+        block_action(user, "CNORTH", lead.card_ts, button("lead_claim", str(lead.id)))
+        for user in ["UBOB", "UWANG"] * 25
+    ]
+    responses = await asyncio.gather(*(running.interact(c) for c in clicks))
+    assert all(r.status == 200 for r in responses)
+    async with running.db.sessions() as session:
+        lead = await session.get(LeadRecord, body["id"])
+        claims = await session.scalar(
+            select(func.count()).select_from(LeadDecision).where(LeadDecision.kind == "claimed")
+        )
+    assert lead.owner_id in {"UBOB", "UWANG"} and claims == 1
+    losers = running.slack.calls("chat.postEphemeral")
+    assert len(losers) == 25 and all(c.args["user"] != lead.owner_id for c in losers)
+    assert all("Too late" in c.args["text"] or "晚了一步" in c.args["text"] for c in losers)
+
+
+async def test_buttons_work_only_for_the_right_people(running: RunningBot) -> None:
+    _, body = await post_lead(running, GOOD)
+    await running.slack.wait_for("chat.postMessage")
+    async with running.db.sessions() as session:
+        lead = await session.get(LeadRecord, body["id"])
+    owner = lead.owner_id
+    stranger = "UBOB" if owner == "UALICE" else "UALICE"
+    for action in ("lead_contacted", "lead_release", "lead_reassign"):
+        await running.interact(block_action(stranger, "CEAST", lead.card_ts, button(action, str(lead.id))))
+    refusals = running.slack.calls("chat.postEphemeral")
+    assert len(refusals) == 3 and all(r.args["user"] == stranger for r in refusals)
+    assert running.slack.calls("views.open") == []
+    async with running.db.sessions() as session:
+        unchanged = await session.get(LeadRecord, body["id"])
+    assert (unchanged.owner_id, unchanged.status) == (owner, "assigned")
+
+    await running.interact(block_action(owner, "CEAST", lead.card_ts, button("lead_contacted", str(lead.id))))
+    async with running.db.sessions() as session:
+        assert (await session.get(LeadRecord, body["id"])).status == "contacted"
+    assert "Contacted by" in str(running.slack.last("chat.update").args["blocks"])
+
+
+async def test_a_manager_reassigns_through_the_form(running: RunningBot) -> None:
+    _, body = await post_lead(running, GOOD)
+    await running.slack.wait_for("chat.postMessage")
+    async with running.db.sessions() as session:
+        lead = await session.get(LeadRecord, body["id"])
+    await running.interact(
+        block_action("UBOSS", "CEAST", lead.card_ts, button("lead_reassign", str(lead.id)))
+    )
+    view = opened_view(running.slack.last("views.open").args)
+    await running.interact(view_submission("UBOSS", view, {"new_owner": option_value("UWANG")}))
+    async with running.db.sessions() as session:
+        assert (await session.get(LeadRecord, body["id"])).owner_id == "UWANG"
+
+
+async def test_why_shows_every_candidate_and_fairness_shows_every_rep(running: RunningBot) -> None:
+    _, body = await post_lead(running, GOOD)
+    why = await running.command("UALICE", "CEAST", f"lead why {body['id']}")
+    assert "UWANG" in why["text"] and "does not cover East" in why["text"]
+    assert "open (cap 5)" in why["text"]
+    report = await running.command("UWANG", "CEAST", "leads fairness")
+    assert "线索分配公平性" in report["text"]
+    assert all(f"<@{user}>" in report["text"] for user in ("UALICE", "UBOB", "UWANG"))
+    bad = await running.command("UALICE", "CEAST", "leads fairness November")
+    assert "2026-11" in bad["text"]
