@@ -50,6 +50,7 @@ def build_bot(
     clock = clock or Clock()
     rules = rules or load_rules(settings.closeloop_rules)
     database = Database(settings.database_url)
+    client = client or build_web_client(settings.slack_bot_token or "", settings.slack_api_url)
     services = Services(
         settings=settings,
         rules=rules,
@@ -57,11 +58,12 @@ def build_bot(
         clock=clock,
         people=PeopleDirectory(database, settings.closeloop_lang, settings.closeloop_tz),
         leads=LeadDesk(database, rules.leads),
+        slack=client,
     )
     inbox = EventInbox(open_inbox_writer(database), clock)
     app = AsyncApp(
         signing_secret=settings.slack_signing_secret or "socket-mode-needs-no-signing-secret",
-        client=client or build_web_client(settings.slack_bot_token or "", settings.slack_api_url),
+        client=client,
         before_authorize=inbox.before_authorize,
         # Listeners finish before the response: events are already acked by the inbox, and commands,
         # buttons and forms must answer with what the listener decided (modal errors, replies).

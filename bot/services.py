@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.clock import Clock
 from bot.leads.desk import LeadDesk
 from bot.people import PeopleDirectory
@@ -14,7 +16,7 @@ from storage.db import Database
 
 @dataclass(frozen=True)
 class Services:
-    """Settings, rules, database, clock, the people directory and the lead desk."""
+    """Settings, rules, database, clock, the people directory, the lead desk and the Web API client."""
 
     settings: Settings
     rules: Rules
@@ -22,3 +24,4 @@ class Services:
     clock: Clock
     people: PeopleDirectory
     leads: LeadDesk
+    slack: AsyncWebClient  # for work no Slack request started: scheduled jobs, webhook follow-ups

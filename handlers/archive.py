@@ -12,8 +12,9 @@ from bot.services import Services
 from domain.archive import build_summary, parse_archive_request, plain_text, strip_tags
 from domain.dates import find_due
 from domain.signals import detect_signals
+from handlers.lead_cards import show_lead
 from handlers.records import show_record
-from storage import activities, customers, threads
+from storage import activities, customers, leads, threads
 from storage.activities import ActivityDraft
 from storage.threads import SeenMessage
 
@@ -41,11 +42,10 @@ async def archive_thread(services: Services, client: AsyncWebClient, trigger: Se
     permalink = await _permalink(client, trigger.channel_id, trigger.thread_ts)
 
     async with services.db.sessions.begin() as session:
-        explicit = (
-            await customers.find_or_create(session, trigger.team_id, request.customer, now)
-            if request.customer
-            else None
-        )
+        # A reply in a lead card's thread is that lead's conversation: the record files against it.
+        lead = await leads.by_card(session, trigger.channel_id, trigger.thread_ts)
+        named = request.customer or (lead.company if lead else None)
+        explicit = await customers.find_or_create(session, trigger.team_id, named, now) if named else None
         draft = ActivityDraft(
             team_id=trigger.team_id,
             source="thread",
@@ -63,6 +63,7 @@ async def archive_thread(services: Services, client: AsyncWebClient, trigger: Se
             next_action=request.next_action,
             due_at=due.due if due else None,
             permalink=permalink,
+            lead_id=lead.id if lead else None,
         )
         record = await activities.upsert_thread_record(session, draft, now)
         if record.customer_id is None:
@@ -72,6 +73,10 @@ async def archive_thread(services: Services, client: AsyncWebClient, trigger: Se
             if inferred is not None:
                 await activities.update_fields(session, record, now, customer_id=inferred.id)
         await threads.mark_archived(session, trigger.channel_id, trigger.thread_ts, archived=True)
+    if lead is not None and lead.owner_id == trigger.user_id and lead.first_contact_at is None:
+        # The owner logging a follow-up on the lead is its first contact: no extra click needed.
+        contacted = await services.leads.mark_contacted(lead.id, trigger.user_id, now)
+        await show_lead(services, client, contacted)
 
     await show_record(
         services,

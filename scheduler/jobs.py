@@ -13,6 +13,7 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.services import Services
+from handlers.lead_cards import announce
 from storage import threads
 from storage.inbox import InboxRepository
 
@@ -31,6 +32,14 @@ async def purge_processed_inbox(services: Services) -> int:
     return await InboxRepository(services.db).purge(services.clock.now() - INBOX_KEEP)
 
 
+async def release_uncontacted_leads(services: Services) -> int:
+    """Take back leads not contacted in time, route them again without their owner, show the new cards."""
+    placements = await services.leads.release_overdue(services.clock.now())
+    for placement in placements:
+        await announce(services, services.slack, placement, placement.lead.team_id)
+    return len(placements)
+
+
 @dataclass(frozen=True)
 class ScheduledJob:
     """A job and how often it runs."""
@@ -43,6 +52,7 @@ class ScheduledJob:
 JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob("purge_old_messages", purge_old_messages, timedelta(hours=1)),
     ScheduledJob("purge_processed_inbox", purge_processed_inbox, timedelta(hours=6)),
+    ScheduledJob("release_uncontacted_leads", release_uncontacted_leads, timedelta(minutes=15)),
 )
 
 

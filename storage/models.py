@@ -148,6 +148,7 @@ class Activity(Base):
     blocker: Mapped[str | None] = mapped_column(Text)
     card_channel: Mapped[str | None] = mapped_column(String(32))
     card_ts: Mapped[str | None] = mapped_column(String(32))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -155,6 +156,7 @@ class Activity(Base):
         UniqueConstraint("team_id", "channel_id", "thread_ts", name="uq_activities_thread"),
         Index("ix_activities_customer", "customer_id"),
         Index("ix_activities_due", "due_at"),
+        Index("ix_activities_lead", "lead_id"),
     )
 
 

@@ -41,7 +41,7 @@ def lead_routes(web_app: web.Application, bot: Bot) -> None:
     async def team_id() -> str:
         # Leads arrive without a workspace; a single-workspace bot files them under its own.
         if "id" not in team:
-            team["id"] = (await bot.app.client.auth_test())["team_id"]
+            team["id"] = (await services.slack.auth_test())["team_id"]
         return team["id"]
 
     async def stored_reply(key: str) -> web.Response | None:
@@ -90,7 +90,7 @@ def lead_routes(web_app: web.Application, bot: Bot) -> None:
         body = {"id": lead.id, "grade": lead.grade, "score": lead.score, "owner": lead.owner_id}
         if key:
             await remember(key, status, body)
-        task = asyncio.create_task(announce(services, bot.app.client, placement, lead.team_id))
+        task = asyncio.create_task(announce(services, services.slack, placement, lead.team_id))
         _background.add(task)
         task.add_done_callback(_background.discard)
         return web.json_response(body, status=status)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from storage.models import LeadDecision, LeadRecord
+from bot.clock import SimulatedClock
+from scheduler.jobs import JOBS
+from storage.models import Activity, Customer, LeadDecision, LeadRecord
 from tests.support.harness import RunningBot, settings_for, start_bot
 from tests.support.payloads import (
     block_action,
@@ -73,6 +76,17 @@ async def post_lead(running: RunningBot, body: object, *, token: str = TOKEN, ke
     headers = {"Authorization": f"Bearer {token}"} | ({"Idempotency-Key": key} if key else {})
     response = await running.http.post(f"{running.url}/api/leads", json=body, headers=headers)
     return response.status, await response.json()
+
+
+async def carded_lead(running: RunningBot, lead_id: int) -> LeadRecord:
+    """The lead once its card is in the channel (the webhook answers before the card is posted)."""
+    for _ in range(250):
+        async with running.db.sessions() as session:
+            lead = await session.get(LeadRecord, lead_id)
+        if lead.card_ts:
+            return lead
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"lead {lead_id} never got its card")
 
 
 async def lead_count(running: RunningBot) -> int:
@@ -168,9 +182,7 @@ async def test_fifty_simultaneous_claims_over_http_make_one_owner(running: Runni
         running, GOOD | {"region": "North", "phone": "010-8888 9999", "company": "NorthCo"}
     )
     assert body["owner"] is None
-    await running.slack.wait_for("chat.postMessage")
-    async with running.db.sessions() as session:
-        lead = await session.get(LeadRecord, body["id"])
+    lead = await carded_lead(running, body["id"])
     clicks = [
         block_action(user, "CNORTH", lead.card_ts, button("lead_claim", str(lead.id)))
         for user in ["UBOB", "UWANG"] * 25
@@ -190,9 +202,7 @@ async def test_fifty_simultaneous_claims_over_http_make_one_owner(running: Runni
 
 async def test_buttons_work_only_for_the_right_people(running: RunningBot) -> None:
     _, body = await post_lead(running, GOOD)
-    await running.slack.wait_for("chat.postMessage")
-    async with running.db.sessions() as session:
-        lead = await session.get(LeadRecord, body["id"])
+    lead = await carded_lead(running, body["id"])
     owner = lead.owner_id
     stranger = "UBOB" if owner == "UALICE" else "UALICE"
     for action in ("lead_contacted", "lead_release", "lead_reassign"):
@@ -212,9 +222,7 @@ async def test_buttons_work_only_for_the_right_people(running: RunningBot) -> No
 
 async def test_a_manager_reassigns_through_the_form(running: RunningBot) -> None:
     _, body = await post_lead(running, GOOD)
-    await running.slack.wait_for("chat.postMessage")
-    async with running.db.sessions() as session:
-        lead = await session.get(LeadRecord, body["id"])
+    lead = await carded_lead(running, body["id"])
     await running.interact(
         block_action("UBOSS", "CEAST", lead.card_ts, button("lead_reassign", str(lead.id)))
     )
@@ -234,3 +242,46 @@ async def test_why_shows_every_candidate_and_fairness_shows_every_rep(running: R
     assert all(f"<@{user}>" in report["text"] for user in ("UALICE", "UBOB", "UWANG"))
     bad = await running.command("UALICE", "CEAST", "leads fairness November")
     assert "2026-11" in bad["text"]
+
+
+async def test_archiving_in_the_lead_cards_thread_files_against_the_lead(running: RunningBot) -> None:
+    _, body = await post_lead(running, GOOD)
+    lead = await carded_lead(running, body["id"])
+    await running.say(
+        lead.owner_id,
+        "CEAST",
+        "Called 刘总, wants a demo #archive #call next: demo on Friday",
+        thread_ts=lead.card_ts,
+    )
+    await running.settle()
+    async with running.db.sessions() as session:
+        [activity] = list(await session.scalars(select(Activity)))
+        customer = await session.get(Customer, activity.customer_id)
+        lead = await session.get(LeadRecord, body["id"])
+    assert activity.lead_id == lead.id and customer.name == "ACME Pumps"
+    assert lead.status == "contacted" and lead.first_contact_at is not None
+
+
+async def test_an_uncontacted_lead_is_released_by_the_scheduled_job(
+    database_url: str, slack: SlackApiStub, tmp_path: Path
+) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(RULES, encoding="utf-8")
+    clock = SimulatedClock(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
+    settings = settings_for(database_url, slack.base_url, closeloop_rules=rules, closeloop_intake_token=TOKEN)
+    running = await start_bot(settings, slack, clock=clock)
+    try:
+        _, body = await post_lead(running, GOOD)
+        await slack.wait_for("chat.postMessage")
+        job = next(job for job in JOBS if job.name == "release_uncontacted_leads")
+        clock.advance(timedelta(days=2))
+        assert await job.run(running.bot.services) == 0
+        clock.advance(timedelta(days=1))
+        assert await job.run(running.bot.services) == 1
+        async with running.db.sessions() as session:
+            lead = await session.get(LeadRecord, body["id"])
+        assert lead.owner_id not in (None, body["owner"]) and body["owner"] in lead.released_from
+        card = slack.last("chat.update").args
+        assert card["ts"] == lead.card_ts and "Released from" in str(card["blocks"])
+    finally:
+        await running.stop()
