@@ -25,8 +25,8 @@ from bot.render.activity_modals import (
     FIELD_SUMMARY,
     FIELD_TYPE,
     edit_modal,
-    submitted_values,
 )
+from bot.render.modals import submitted_values
 from bot.services import Services
 from domain.dates import find_due
 from handlers.records import show_record

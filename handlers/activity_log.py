@@ -16,8 +16,8 @@ from bot.render.activity_modals import (
     FIELD_STATUS,
     LOG_CALLBACK,
     log_modal,
-    submitted_values,
 )
+from bot.render.modals import submitted_values
 from bot.services import Services
 from domain.archive import build_summary, parse_log_line, plain_text
 from domain.dates import find_due

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -11,14 +10,13 @@ from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
     Option,
-    PlainTextInputElement,
     PlainTextObject,
     StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.i18n import t
 from bot.render.activity_card import type_label
+from bot.render.modals import modal, text_input
 
 EDIT_CALLBACK = "activity_edit_modal"
 LOG_CALLBACK = "activity_log_modal"
@@ -31,27 +29,6 @@ FIELD_NEXT = "next_action"
 FIELD_DUE = "due_date"
 FIELD_BLOCKER = "blocker"
 FIELD_STATUS = "status"
-
-
-def text_input(
-    field: str,
-    label: str,
-    *,
-    initial: str | None = None,
-    multiline: bool = False,
-    optional: bool = True,
-    hint: str | None = None,
-    max_length: int = 3000,
-) -> InputBlock:
-    return InputBlock(
-        block_id=field,
-        label=PlainTextObject(text=label),
-        optional=optional,
-        hint=PlainTextObject(text=hint) if hint else None,
-        element=PlainTextInputElement(
-            action_id=field, multiline=multiline, initial_value=initial or None, max_length=max_length
-        ),
-    )
 
 
 def edit_modal(
@@ -73,14 +50,12 @@ def edit_modal(
     ]
     initial = next((o for o in options if o.value == activity_type), None)
     due_date = due_at.astimezone(ZoneInfo(tz)).date().isoformat() if due_at else None
-    view = View(
-        type="modal",
-        callback_id=EDIT_CALLBACK,
-        private_metadata=json.dumps({"activity_id": activity_id}),
-        title=PlainTextObject(text=t(lang, "edit.title")),
-        submit=PlainTextObject(text=t(lang, "modal.save")),
-        close=PlainTextObject(text=t(lang, "modal.cancel")),
-        blocks=[
+    return modal(
+        EDIT_CALLBACK,
+        t(lang, "edit.title"),
+        lang,
+        {"activity_id": activity_id},
+        [
             text_input(FIELD_CUSTOMER, t(lang, "edit.customer"), initial=customer_name, max_length=200),
             InputBlock(
                 block_id=FIELD_TYPE,
@@ -100,19 +75,16 @@ def edit_modal(
             text_input(FIELD_BLOCKER, t(lang, "edit.blocker"), initial=blocker),
         ],
     )
-    return view.to_dict()
 
 
 def log_modal(*, lang: str, channel_id: str) -> dict:
     """The three-field follow-up log: status today, next action with due date, what blocks it."""
-    view = View(
-        type="modal",
-        callback_id=LOG_CALLBACK,
-        private_metadata=json.dumps({"channel_id": channel_id}),
-        title=PlainTextObject(text=t(lang, "log.title")),
-        submit=PlainTextObject(text=t(lang, "modal.save")),
-        close=PlainTextObject(text=t(lang, "modal.cancel")),
-        blocks=[
+    return modal(
+        LOG_CALLBACK,
+        t(lang, "log.title"),
+        lang,
+        {"channel_id": channel_id},
+        [
             text_input(
                 FIELD_STATUS,
                 t(lang, "log.status"),
@@ -124,20 +96,3 @@ def log_modal(*, lang: str, channel_id: str) -> dict:
             text_input(FIELD_BLOCKER, t(lang, "log.blocker")),
         ],
     )
-    return view.to_dict()
-
-
-def submitted_values(view: dict) -> dict[str, str | None]:
-    """The modal's fields as plain strings (None when left empty), whatever element each uses."""
-    values: dict[str, str | None] = {}
-    for block_id, actions in view.get("state", {}).get("values", {}).items():
-        for state in actions.values():
-            if state.get("type") == "static_select":
-                selected = state.get("selected_option")
-                values[block_id] = selected["value"] if selected else None
-            elif state.get("type") == "datepicker":
-                values[block_id] = state.get("selected_date")
-            else:
-                raw = state.get("value")
-                values[block_id] = raw.strip() if raw and raw.strip() else None
-    return values

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import InputBlock, Option, PlainTextObject, StaticSelectElement
-from slack_sdk.models.views import View
 
 from bot.i18n import t
-from bot.render.activity_modals import text_input
+from bot.render.modals import modal, text_input
 
 INTAKE_CALLBACK = "lead_intake_modal"
 REASSIGN_CALLBACK = "lead_reassign_modal"
@@ -37,14 +35,12 @@ def intake_modal(*, lang: str, channel_id: str) -> dict:
     """The form behind `/closeloop lead`: where the lead came from and who they are."""
     sources = [(s, t(lang, f"lead.source.{s}")) for s in SOURCES]
     urgencies = [(u, t(lang, f"lead.urgency.{u}")) for u in URGENCIES]
-    view = View(
-        type="modal",
-        callback_id=INTAKE_CALLBACK,
-        private_metadata=json.dumps({"channel_id": channel_id}),
-        title=PlainTextObject(text=t(lang, "lead.form.title")),
-        submit=PlainTextObject(text=t(lang, "modal.save")),
-        close=PlainTextObject(text=t(lang, "modal.cancel")),
-        blocks=[
+    return modal(
+        INTAKE_CALLBACK,
+        t(lang, "lead.form.title"),
+        lang,
+        {"channel_id": channel_id},
+        [
             _select("source", t(lang, "lead.form.source"), sources),
             text_input("company", t(lang, "lead.form.company"), optional=False, max_length=200),
             text_input("contact", t(lang, "lead.form.contact"), max_length=200),
@@ -57,25 +53,15 @@ def intake_modal(*, lang: str, channel_id: str) -> dict:
             text_input("notes", t(lang, "lead.form.notes"), multiline=True, max_length=3000),
         ],
     )
-    return view.to_dict()
 
 
 def reassign_modal(*, lang: str, lead_id: int, company: str, reps: Sequence[tuple[str, str]]) -> dict:
     """A manager picks the lead's new owner from the roster."""
-    view = View(
-        type="modal",
-        callback_id=REASSIGN_CALLBACK,
-        private_metadata=json.dumps({"lead_id": lead_id}),
-        title=PlainTextObject(text=t(lang, "lead.reassign.title")),
-        submit=PlainTextObject(text=t(lang, "modal.save")),
-        close=PlainTextObject(text=t(lang, "modal.cancel")),
-        blocks=[
-            _select(
-                FIELD_NEW_OWNER,
-                f"{t(lang, 'lead.reassign.to')} · {company}"[:2000],
-                reps[:100],
-                optional=False,
-            )
-        ],
+    label = f"{t(lang, 'lead.reassign.to')} · {company}"[:2000]
+    return modal(
+        REASSIGN_CALLBACK,
+        t(lang, "lead.reassign.title"),
+        lang,
+        {"lead_id": lead_id},
+        [_select(FIELD_NEW_OWNER, label, reps[:100], optional=False)],
     )
-    return view.to_dict()

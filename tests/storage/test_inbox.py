@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from storage.db import Database
 from storage.inbox import MAX_ATTEMPTS, InboxRepository, open_inbox_writer
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    db = Database(database_url)
-    await db.upgrade()
-    yield db
-    await db.dispose()
 
 
 async def test_the_lean_writer_keeps_one_row_per_event_id(database: Database) -> None:

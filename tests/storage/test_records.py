@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from storage import activities, customers, threads
 from storage.activities import ActivityDraft
@@ -13,14 +10,6 @@ from storage.db import Database
 from storage.threads import SeenMessage
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    db = Database(database_url)
-    await db.upgrade()
-    yield db
-    await db.dispose()
 
 
 def draft(**changes: object) -> ActivityDraft:
