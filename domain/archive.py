@@ -127,10 +127,20 @@ def plain_text(slack_text: str) -> str:
     return html.unescape(text)
 
 
-def strip_tags(text: str, syntax: ArchiveSyntax) -> str:
-    """The message without archive and type tags, for summaries."""
+def strip_markup(text: str, syntax: ArchiveSyntax) -> str:
+    """The message without its tags and `customer:` / `next:` fields, which the record keeps apart."""
+    kept, position = [], 0
+    for _, value_start, field_start in _field_starts(text, syntax.field_prefixes):
+        kept.append(text[position:field_start])
+        value = re.split(r"\s#\S|\n", text[value_start:], maxsplit=1)[0]
+        position = value_start + len(value)
+    kept.append(text[position:])
     tags = [*syntax.hashtags, *syntax.type_tags]
-    return re.sub(r"[ \t]{2,}", " ", _tag_pattern(tags).sub("", text)).strip()
+    lines = (
+        re.sub(r"[ \t]{2,}", " ", line).strip(" \t，,;；")
+        for line in _tag_pattern(tags).sub("", "".join(kept)).splitlines()
+    )
+    return "\n".join(line for line in lines if line)
 
 
 def build_summary(messages: Iterable[str], limit: int) -> str:

@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import Services
-from domain.archive import build_summary, parse_archive_request, plain_text, strip_tags
+from domain.archive import build_summary, parse_archive_request, plain_text, strip_markup
 from domain.dates import find_due
 from domain.signals import detect_signals
 from handlers.lead_cards import show_lead
@@ -56,7 +56,7 @@ async def archive_thread(services: Services, client: AsyncWebClient, trigger: Se
             customer_id=explicit.id if explicit else None,
             activity_type=request.activity_type,
             summary=build_summary(
-                (strip_tags(m, syntax) for m in human), services.rules.archive.summary_chars
+                (strip_markup(m, syntax) for m in human), services.rules.archive.summary_chars
             ),
             full_text=full_text,
             signals=list(detect_signals(full_text, services.rules.signal_rules)),

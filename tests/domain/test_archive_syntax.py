@@ -11,7 +11,7 @@ from domain.archive import (
     parse_archive_request,
     parse_log_line,
     plain_text,
-    strip_tags,
+    strip_markup,
 )
 from domain.signals import detect_signals
 
@@ -72,8 +72,22 @@ def test_slack_markup_becomes_readable() -> None:
     )
 
 
-def test_summary_strips_tags_and_stops_at_the_limit() -> None:
-    messages = [strip_tags("价格太高 #归档 #报价", SYNTAX), "x" * 300]
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("价格太高 #归档 #报价", "价格太高"),
+        ("price too high #archive customer: ACME next: call Friday", "price too high"),
+        ("#archive next: call Friday #quote\nthey want samples", "they want samples"),
+        ("客户说太贵，下一步：周五前 报价 #归档", "客户说太贵"),
+        ("#archive", ""),
+    ],
+)
+def test_summaries_leave_out_tags_and_fields(text: str, plain: str) -> None:
+    assert strip_markup(text, SYNTAX) == plain
+
+
+def test_summary_stops_at_the_limit() -> None:
+    messages = [strip_markup("价格太高 #归档 #报价", SYNTAX), "x" * 300]
     summary = build_summary(messages, 200)
     assert summary.startswith("价格太高\n") and len(summary) == 200 and summary.endswith("…")
 
