@@ -1,4 +1,4 @@
-"""The `closeloop` command line: run the bot, migrate, export, check the rules.
+"""The `closeloop` command line: run the bot, migrate, export, import leads, check the rules.
 
 Usage errors exit with code 2 and one line saying what is wrong, as the contract promises.
 """
@@ -14,18 +14,38 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from aiohttp import web
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console.launch import quiet_logging, run_console
 from bot.console.moments import parse_moment
 from bot.export import EXPORTS, FORMATS, to_bytes
 from bot.i18n import t
+from bot.leads.desk import LeadDesk, LeadError, Placement
+from bot.leads.importer import LeadFile, LeadFileError, read_lead_file
 from bot.transports import serve_http, serve_socket_mode
 from config.rules import Rules, RulesError, load_rules
 from config.settings import Settings
 from storage.db import Database
+from storage.models import Activity, LeadRecord
 
 USAGE_ERROR = 2
+
+IMPORT_LEADS_EPILOG = """\
+The header row names the columns: company, contact, phone, email, region, industry, source,
+budget (a range: 50000-80000, 5万-8万), urgency, signals (split on ; , 、), notes, or in Chinese
+公司 联系人 电话/手机 邮箱 区域/地区 行业 来源 预算 紧急程度 信号 备注. Other columns become the
+lead's extra attributes. Duplicates (same phone, or same company and contact) merge into the lead
+already known.
+
+Without --commit nothing is stored: every bad row is printed as FILE:LINE: field: message, and
+the exit code is 2 if any row is bad, else 0. With --commit the good rows are scored, routed and
+stored in one transaction (exit 0; bad rows are still printed and skipped); with --commit --strict
+a single bad row means nothing is imported (exit 2).
+
+Imported leads get no Slack card, since this command does not talk to Slack; a lead gets its card
+when it is routed again."""
 
 
 class CliError(Exception):
@@ -66,6 +86,25 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("table", choices=sorted(EXPORTS))
     export.add_argument("--format", choices=FORMATS, default="csv")
     export.add_argument("--out", type=Path, default=None, help="default: standard output")
+
+    imports = commands.add_parser("import", help="import records from a file")
+    import_leads = imports.add_subparsers(dest="import_command", required=True).add_parser(
+        "leads",
+        help="import leads from a CSV or XLSX file (a dry run unless --commit)",
+        epilog=IMPORT_LEADS_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    import_leads.add_argument("file", type=Path, help="a .csv (UTF-8 or GB18030) or .xlsx file (first sheet)")
+    import_leads.add_argument("--commit", action="store_true", help="store the good rows, in one transaction")
+    import_leads.add_argument(
+        "--strict", action="store_true", help="with --commit: store nothing if a row is bad"
+    )
+    import_leads.add_argument(
+        "--team",
+        default=None,
+        metavar="TEAM_ID",
+        help="the Slack team the leads belong to (default: the team of the leads or activities stored)",
+    )
 
     config = commands.add_parser("config", help="rules file tools")
     check = config.add_subparsers(dest="config_command", required=True).add_parser(
@@ -185,6 +224,86 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.closeloop_lang
+    quiet_logging()  # stderr is the list of bad rows; migration chatter would bury it
+    try:
+        lead_file = read_lead_file(args.file, lang)
+    except LeadFileError as error:
+        raise CliError(str(error)) from None
+    for bad_row in lead_file.bad:
+        print(bad_row.describe(args.file), file=sys.stderr)
+    counts = {"rows": lead_file.rows, "good": len(lead_file.good), "bad": len(lead_file.bad)}
+    if not args.commit:
+        print(t(lang, "cli.import.dry_run", **counts))
+        return USAGE_ERROR if lead_file.bad else 0
+    if args.strict and lead_file.bad:
+        print(t(lang, "cli.import.strict_refused", **counts))
+        return USAGE_ERROR
+    placements = asyncio.run(_place_leads(lead_file, args.team, settings)) if lead_file.good else []
+    for good_row, placement in zip(lead_file.good, placements, strict=True):
+        print(_placement_line(lang, good_row.line, placement))
+    merged = sum(placement.merged for placement in placements)
+    print(
+        t(
+            lang,
+            "cli.import.committed",
+            rows=lead_file.rows,
+            added=len(placements) - merged,
+            merged=merged,
+            bad=len(lead_file.bad),
+        )
+    )
+    return 0
+
+
+async def _place_leads(lead_file: LeadFile, team_id: str | None, settings: Settings) -> list[Placement]:
+    lang = settings.closeloop_lang
+    rules = _rules_or_fail(settings)
+    await _migrate(settings)
+    database = Database(settings.database_url)
+    try:
+        if team_id is None:
+            async with database.sessions() as session:
+                team_id = await _usual_team(session)
+        if team_id is None:
+            raise CliError(t(lang, "cli.import.no_team"))
+        desk = LeadDesk(database, rules.leads)
+        try:
+            return await desk.intake_many(team_id, [row.lead for row in lead_file.good], datetime.now(UTC))
+        except LeadError:  # intake's one refusal: routing stayed busy, and the transaction rolled back
+            raise CliError(t(lang, "cli.import.busy")) from None
+    finally:
+        await database.dispose()
+
+
+async def _usual_team(session: AsyncSession) -> str | None:
+    """The team most leads, else most activities, belong to: the command line has no workspace to ask."""
+    for model in (LeadRecord, Activity):
+        team_id = await session.scalar(
+            select(model.team_id)
+            .group_by(model.team_id)
+            .order_by(func.count().desc(), model.team_id)
+            .limit(1)
+        )
+        if team_id is not None:
+            return team_id
+    return None
+
+
+def _placement_line(lang: str, line: int, placement: Placement) -> str:
+    lead = placement.lead
+    if placement.merged:
+        return t(lang, "cli.import.merged", line=line, id=lead.id)
+    if lead.owner_id:
+        key = "cli.import.owner"
+    elif lead.status == "offered":
+        key = "cli.import.offered"
+    else:
+        key = "cli.import.public"
+    return t(lang, key, line=line, id=lead.id, grade=lead.grade, owner=lead.owner_id)
+
+
 def _config(args: argparse.Namespace, settings: Settings) -> int:
     try:
         load_rules(args.file or settings.closeloop_rules)
@@ -195,7 +314,14 @@ def _config(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMAND_RUNNERS = {"run": _run, "console": _console, "db": _db, "export": _export, "config": _config}
+COMMAND_RUNNERS = {
+    "run": _run,
+    "console": _console,
+    "db": _db,
+    "export": _export,
+    "import": _import,
+    "config": _config,
+}
 
 
 if __name__ == "__main__":

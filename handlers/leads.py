@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,9 +17,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.i18n import t
 from bot.leads.desk import LeadError, Placement
-from bot.leads.lead_input import LeadInput, field_errors
+from bot.leads.lead_input import LeadInput, field_errors, parse_budget
 from bot.people import Person
-from bot.render.activity_modals import submitted_values
 from bot.render.lead_card import ACTION_CLAIM, ACTION_CONTACTED, ACTION_REASSIGN, ACTION_RELEASE
 from bot.render.lead_forms import (
     FIELD_NEW_OWNER,
@@ -29,6 +27,7 @@ from bot.render.lead_forms import (
     intake_modal,
     reassign_modal,
 )
+from bot.render.modals import submitted_values
 from bot.services import Services
 from handlers.command_table import COMMANDS, CommandCall, Subcommand
 from handlers.lead_cards import announce, show_lead
@@ -69,26 +68,6 @@ async def _leads(call: CommandCall) -> None:
 
 COMMANDS.add(Subcommand("lead", "[why ID]", "help.lead", _lead))
 COMMANDS.add(Subcommand("leads", "fairness [YYYY-MM]", "help.leads", _leads))
-
-
-def parse_budget(text: str | None) -> tuple[Decimal | None, Decimal | None]:
-    """`50000-80000`, `5万-8万`, `80000` → (min, max); raises ValueError for anything else."""
-    if not text:
-        return None, None
-    figures = [_amount(part) for part in re.split(r"\s*(?:-|–|~|至|到)\s*", text.strip()) if part]
-    if len(figures) == 1:
-        return figures[0], figures[0]
-    if len(figures) == 2:
-        return figures[0], figures[1]
-    raise ValueError(text)
-
-
-def _amount(text: str) -> Decimal:
-    multiplier = Decimal(10000) if text.endswith(("万", "w", "W")) else Decimal(1)
-    try:
-        return Decimal(text.rstrip("万wW").replace(",", "")) * multiplier
-    except InvalidOperation:
-        raise ValueError(text) from None
 
 
 def register(app: AsyncApp, services: Services) -> None:

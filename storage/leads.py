@@ -57,6 +57,14 @@ async def find_duplicate(
     ).first()
 
 
+async def phone_in_use(session: AsyncSession, team_id: str, phone: str) -> bool:
+    """Whether a lead of the team already has this phone key."""
+    found = await session.scalar(
+        select(LeadRecord.id).where(LeadRecord.team_id == team_id, LeadRecord.phone_key == phone).limit(1)
+    )
+    return found is not None
+
+
 async def get(session: AsyncSession, lead_id: int, *, for_update: bool = False) -> LeadRecord | None:
     """A lead by id."""
     statement = select(LeadRecord).where(LeadRecord.id == lead_id).execution_options(populate_existing=True)

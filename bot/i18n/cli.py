@@ -25,4 +25,69 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "closeloop：无法打开数据库 {url}：{error}",
     },
     "cli.exported": {"en": "{count} rows written to {path}", "zh": "已写入 {count} 行到 {path}"},
+    "cli.import.file_type": {
+        "en": "closeloop: cannot import {path}: give a {types} file",
+        "zh": "closeloop：无法导入 {path}：请提供 {types} 文件",
+    },
+    "cli.import.unreadable": {
+        "en": "closeloop: cannot read {path}: {error}",
+        "zh": "closeloop：无法读取 {path}：{error}",
+    },
+    "cli.import.encoding": {
+        "en": 'closeloop: {path} is neither UTF-8 nor GB18030 text; save it from Excel as "CSV UTF-8"',
+        "zh": "closeloop：{path} 既不是 UTF-8 也不是 GB18030 文本；请在 Excel 中另存为“CSV UTF-8”",
+    },
+    "cli.import.no_header": {
+        "en": "the first line must name the columns, e.g. company,contact,phone,email,region,budget",
+        "zh": "第一行须为列名，例如 公司,联系人,电话,邮箱,区域,预算",
+    },
+    "cli.import.no_company_column": {
+        "en": "no company column; name it company (or 公司)",
+        "zh": "缺少公司列；列名请用 公司（或 company）",
+    },
+    "cli.import.no_reach_column": {
+        "en": "no phone or email column; name one phone or email (or 电话, 手机, 邮箱)",
+        "zh": "缺少电话或邮箱列；列名请用 电话、手机 或 邮箱（或 phone、email）",
+    },
+    "cli.import.bad_budget": {
+        "en": "'{text}' is not an amount or a range like 50000-80000 or 5万-8万",
+        "zh": "“{text}”不是金额或范围（如 50000-80000 或 5万-8万）",
+    },
+    "cli.import.dry_run": {
+        "en": "{rows} rows: {good} good, {bad} bad; run again with --commit to import",
+        "zh": "共 {rows} 行：{good} 行有效，{bad} 行有误；加 --commit 再运行即可导入",
+    },
+    "cli.import.strict_refused": {
+        "en": "{rows} rows: {good} good, {bad} bad; nothing imported (--strict): fix the bad rows first",
+        "zh": "共 {rows} 行：{good} 行有效，{bad} 行有误；未导入任何数据（--strict）：请先修正有误的行",
+    },
+    "cli.import.committed": {
+        "en": "{rows} rows: {added} leads added, {merged} merged into existing leads, {bad} bad rows skipped",
+        "zh": "共 {rows} 行：新增 {added} 条线索，{merged} 行合并到已有线索，跳过 {bad} 行有误数据",
+    },
+    "cli.import.owner": {
+        "en": "line {line} → lead #{id} (grade {grade}, owner @{owner})",
+        "zh": "第 {line} 行 → 线索 #{id}（等级 {grade}，负责人 @{owner}）",
+    },
+    "cli.import.offered": {
+        "en": "line {line} → lead #{id} (grade {grade}, offered)",
+        "zh": "第 {line} 行 → 线索 #{id}（等级 {grade}，待认领）",
+    },
+    "cli.import.public": {
+        "en": "line {line} → lead #{id} (grade {grade}, public pool)",
+        "zh": "第 {line} 行 → 线索 #{id}（等级 {grade}，公海）",
+    },
+    "cli.import.merged": {
+        "en": "line {line} → merged into lead #{id}",
+        "zh": "第 {line} 行 → 已合并到线索 #{id}",
+    },
+    "cli.import.no_team": {
+        "en": "closeloop: the database holds no leads or activities yet, so the Slack team is unknown; "
+        "pass --team T… (your workspace ID)",
+        "zh": "closeloop：数据库中还没有线索或活动记录，无法确定 Slack 团队；请加 --team T…（工作区 ID）",
+    },
+    "cli.import.busy": {
+        "en": "closeloop: lead routing stayed busy with other changes; nothing was imported, run it again",
+        "zh": "closeloop：线索分配一直被其他操作占用；未导入任何数据，请重新运行",
+    },
 }

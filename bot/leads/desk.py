@@ -8,6 +8,7 @@ callers get results and show them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -67,13 +68,42 @@ class LeadDesk:
         self, team_id: str, submitted: LeadInput, now: datetime, actor_id: str | None = None
     ) -> Placement:
         """Add a lead (or merge it into its duplicate) and route it, all in one transaction."""
+        [placement] = await self.intake_many(team_id, [submitted], now, actor_id)
+        return placement
+
+    async def intake_many(
+        self, team_id: str, inputs: Sequence[LeadInput], now: datetime, actor_id: str | None = None
+    ) -> list[Placement]:
+        """Take in a batch of leads in one transaction, so an import lands whole or not at all.
+
+        Leads are placed in order and each sees the ones before it: a duplicate within the batch merges
+        into the lead an earlier entry created. If another router moves a pool's rotation meanwhile,
+        the whole batch is placed again.
+        """
         for _ in range(_ROUTING_ATTEMPTS):
             async with self._db.sessions.begin() as session:
-                placement = await self._intake_once(session, team_id, submitted, now, actor_id)
-                if placement is not None:
-                    return placement
+                placements = await self._intake_all(session, team_id, inputs, now, actor_id)
+                if placements is not None:
+                    return placements
                 await session.rollback()
         raise LeadError("busy")
+
+    async def _intake_all(
+        self,
+        session: AsyncSession,
+        team_id: str,
+        inputs: Sequence[LeadInput],
+        now: datetime,
+        actor_id: str | None,
+    ) -> list[Placement] | None:
+        """Every lead's placement, or None as soon as one lost a race for a pool's rotation."""
+        placements = []
+        for submitted in inputs:
+            placement = await self._intake_once(session, team_id, submitted, now, actor_id)
+            if placement is None:
+                return None
+            placements.append(placement)
+        return placements
 
     async def _intake_once(
         self, session: AsyncSession, team_id: str, submitted: LeadInput, now: datetime, actor_id: str | None
@@ -82,7 +112,11 @@ class LeadDesk:
         identity = store.identity_key(submitted.company, submitted.contact)
         existing = await store.find_duplicate(session, team_id, phone, identity)
         if existing is not None:
-            _merge(existing, submitted, now)
+            # A phone already on another lead stays there: the unique key allows one lead per number.
+            take_phone = existing.phone_key is None and phone is not None
+            if take_phone and await store.phone_in_use(session, team_id, phone):
+                take_phone = False
+            _merge(existing, submitted, now, take_phone=take_phone)
             return Placement(existing, None, None, merged=True)
         record = LeadRecord(
             team_id=team_id,
@@ -338,13 +372,13 @@ def _candidates(decision: RoutingDecision) -> list[dict[str, Any]]:
     return eligible + skipped
 
 
-def _merge(existing: LeadRecord, submitted: LeadInput, now: datetime) -> None:
+def _merge(existing: LeadRecord, submitted: LeadInput, now: datetime, *, take_phone: bool) -> None:
     """Fold a duplicate into the lead already known: fill gaps, add signals and notes, keep the owner."""
-    for name in ("contact", "phone", "email", "region", "industry", "source", "budget_min", "budget_max"):
+    for name in ("contact", "email", "region", "industry", "source", "budget_min", "budget_max"):
         if getattr(existing, name) in (None, "") and getattr(submitted, name) not in (None, ""):
             setattr(existing, name, getattr(submitted, name))
-    if existing.phone_key is None:
-        existing.phone_key = store.phone_key(submitted.phone)
+    if take_phone:
+        existing.phone, existing.phone_key = submitted.phone, store.phone_key(submitted.phone)
     existing.signals = sorted({*existing.signals, *submitted.signals})
     existing.attributes = {**existing.attributes, **submitted.attributes}
     if submitted.notes and submitted.notes not in (existing.notes or ""):

@@ -6,7 +6,8 @@ schema does not know are kept as the lead's extra attributes (a web form's `page
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -69,3 +70,23 @@ def field_errors(error: ValidationError) -> dict[str, str]:
         name = ".".join(str(part) for part in problem["loc"]) or "_"
         fields.setdefault(name, problem["msg"].removeprefix("Value error, "))
     return fields
+
+
+def parse_budget(text: str | None) -> tuple[Decimal | None, Decimal | None]:
+    """`50000-80000`, `5万-8万`, `80000` → (min, max); raises ValueError for anything else."""
+    if not text:
+        return None, None
+    figures = [_amount(part) for part in re.split(r"\s*(?:-|–|~|至|到)\s*", text.strip()) if part]
+    if len(figures) == 1:
+        return figures[0], figures[0]
+    if len(figures) == 2:
+        return figures[0], figures[1]
+    raise ValueError(text)
+
+
+def _amount(text: str) -> Decimal:
+    multiplier = Decimal(10000) if text.endswith(("万", "w", "W")) else Decimal(1)
+    try:
+        return Decimal(text.rstrip("万wW").replace(",", "")) * multiplier
+    except InvalidOperation:
+        raise ValueError(text) from None

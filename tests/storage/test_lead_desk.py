@@ -151,3 +151,15 @@ async def test_concurrent_intakes_keep_the_rotation_consistent(desk: LeadDesk) -
     placed = await asyncio.gather(*(desk.intake(TEAM, lead(f"Par{n:04d}"), NOW) for n in range(6)))
     owners = sorted(p.lead.owner_id for p in placed)
     assert owners == ["UALICE"] * 3 + ["UBOB"] * 3
+
+
+async def test_a_merge_never_takes_a_phone_another_lead_has(desk: LeadDesk) -> None:
+    no_phone = await desk.intake(
+        TEAM, LeadInput(company="Umbrella", contact="Wei", email="wei@umbrella.cn"), NOW
+    )
+    with_phone = await desk.intake(TEAM, lead("Other0001"), NOW)
+    merged = await desk.intake(
+        TEAM, LeadInput(company="Umbrella", contact="Wei", phone=with_phone.lead.phone, region="East"), NOW
+    )
+    assert merged.merged and merged.lead.id == no_phone.lead.id
+    assert merged.lead.phone_key is None and merged.lead.region == "East"
