@@ -120,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `closeloop` console script."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # "Context impl…" on every command is noise
     settings = Settings()
     try:
         return COMMAND_RUNNERS[args.command](args, settings)
