@@ -118,11 +118,21 @@ def register(app: AsyncApp, services: Services) -> None:
                 await client.chat_postEphemeral(channel=channel, user=person.user_id, text=text)
         await announce(services, client, placement, team_id)
 
-    async def act(body: dict[str, Any], client: AsyncWebClient, operation: Any) -> None:
-        """Run a lead operation for the person who clicked; refuse privately when the desk says no."""
+    operations = {
+        ACTION_CLAIM: desk.claim,
+        ACTION_CONTACTED: desk.mark_contacted,
+        ACTION_RELEASE: desk.release,
+    }
+
+    async def on_lead_button(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """Claim, Mark contacted, Release: the desk decides who may; a refusal is said privately."""
+        await ack()
         person = await person_of(body, client)
+        operation = operations[action["action_id"]]
         try:
-            result = await operation(person)
+            result = await operation(int(action["value"]), person.user_id, services.clock.now())
         except LeadError as error:
             await refuse(body, client, person, refusal(error, person.lang))
             return
@@ -131,31 +141,8 @@ def register(app: AsyncApp, services: Services) -> None:
         else:
             await show_lead(services, client, result)
 
-    @app.action(ACTION_CLAIM)
-    async def on_claim(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        lead_id = int(action["value"])
-        await act(body, client, lambda person: desk.claim(lead_id, person.user_id, services.clock.now()))
-
-    @app.action(ACTION_CONTACTED)
-    async def on_contacted(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        lead_id = int(action["value"])
-        await act(
-            body, client, lambda person: desk.mark_contacted(lead_id, person.user_id, services.clock.now())
-        )
-
-    @app.action(ACTION_RELEASE)
-    async def on_release(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        lead_id = int(action["value"])
-        await act(body, client, lambda person: desk.release(lead_id, person.user_id, services.clock.now()))
+    for action_id in operations:
+        app.action(action_id)(on_lead_button)
 
     @app.action(ACTION_REASSIGN)
     async def on_reassign(
