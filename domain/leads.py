@@ -159,3 +159,36 @@ class RepState:
         return RepState(
             max(self.open_uncontacted - 1, 0), self.prompt_contacts, self.late_contacts, self.stale_leads + 1
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RepOverride:
+    """What a rep or a manager changed in Slack (`/closeloop rep …`) over the rules file's roster.
+
+    None means "as the rules file says"; the rules file stays the team's baseline.
+    """
+
+    away: bool | None = None
+    regions: frozenset[str] | None = None
+    industries: frozenset[str] | None = None
+    weight: float | None = None
+
+
+def apply_overrides(roster: tuple[Rep, ...], overrides: Mapping[str, RepOverride]) -> tuple[Rep, ...]:
+    """The roster as routing should see it now: each rep with their Slack-side changes applied."""
+    return tuple(
+        _overridden(rep, overrides[rep.user_id]) if rep.user_id in overrides else rep for rep in roster
+    )
+
+
+def _overridden(rep: Rep, override: RepOverride) -> Rep:
+    return Rep(
+        user_id=rep.user_id,
+        name=rep.name,
+        joined_at=rep.joined_at,
+        regions=rep.regions if override.regions is None else override.regions,
+        industries=rep.industries if override.industries is None else override.industries,
+        weight=rep.weight if override.weight is None else override.weight,
+        away=rep.away if override.away is None else override.away,
+        cap=rep.cap,
+    )

@@ -7,6 +7,9 @@ from slack_bolt.async_app import AsyncApp
 from bot.services import Services
 from handlers import activity_actions, activity_log, commands, leads, messages
 
+# Modules that only add `/closeloop` subcommands to the table; importing them is their registration.
+from handlers import roster  # noqa: F401  # isort: skip
+
 
 def register_all(app: AsyncApp, services: Services) -> None:
     """Attach every listener to the app."""

@@ -81,7 +81,7 @@ def month_bounds(month: str, tz: str) -> tuple[datetime, datetime]:
 async def fairness_text(services: Services, team_id: str, month: str, reader: Person) -> str:
     """Per rep: leads received by grade, share against fair share, median first contact, a flag."""
     lang = reader.lang
-    roster = services.rules.leads.routing_table.roster
+    roster = await services.leads.roster(team_id)
     if not roster:
         return t(lang, "fairness.empty")
     start, end = month_bounds(month, reader.tz)

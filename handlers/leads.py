@@ -159,7 +159,7 @@ def register(app: AsyncApp, services: Services) -> None:
             await refuse(body, client, person, t(person.lang, "lead.error.lead_unknown", id=action["value"]))
             return
         reps = [
-            (rep.user_id, rep.name) for rep in desk.rules.routing_table.roster if rep.user_id != lead.owner_id
+            (rep.user_id, rep.name) for rep in await desk.roster(lead.team_id) if rep.user_id != lead.owner_id
         ]
         view = reassign_modal(lang=person.lang, lead_id=lead.id, company=lead.company, reps=reps)
         await client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -271,3 +272,18 @@ class IdempotentReply(Base):
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime]
+
+
+class RepSetting(Base):
+    """A rep's roster entry as changed in Slack (away, regions, industries, weight); None keeps the rules file's."""
+
+    __tablename__ = "rep_settings"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    away: Mapped[bool | None] = mapped_column(Boolean)
+    regions: Mapped[list | None] = mapped_column(JSON)
+    industries: Mapped[list | None] = mapped_column(JSON)
+    weight: Mapped[float | None] = mapped_column(Float)
+    updated_by: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime]

@@ -185,3 +185,31 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "`leads fairness [2026-11]`：线索分配与跟进速度",
     },
 }
+
+ENTRIES |= {
+    "lead.error.managers_only_roster": {
+        "en": "You can set your own away status; only managers change regions, industries, weights or other reps.",
+        "zh": "你可以设置自己的在岗状态；区域、行业、权重或他人的设置只有主管可以修改。",
+    },
+    "rep.show": {
+        "en": "<@{user}>: regions {regions} · industries {industries} · weight {weight} · {status} · {open} open leads",
+        "zh": "<@{user}>：区域 {regions} · 行业 {industries} · 权重 {weight} · {status} · {open} 条未联系线索",
+    },
+    "rep.all": {"en": "all", "zh": "全部"},
+    "rep.away": {"en": "away", "zh": "不在岗"},
+    "rep.available": {"en": "taking leads", "zh": "在岗接线索"},
+    "rep.usage": {
+        "en": "Try `/closeloop rep`, `rep away`, `rep back`, or (managers) `rep @name regions East,South`, "
+        "`rep @name industries Machinery`, `rep @name weight 1.5`.",
+        "zh": "可用：`/closeloop rep`、`rep away`、`rep back`，主管可用 `rep @某人 regions 华东,华南`、"
+        "`rep @某人 industries 机械`、`rep @某人 weight 1.5`。",
+    },
+    "rep.bad_weight": {
+        "en": "A weight is a number from 0.1 to 10, e.g. 1.5.",
+        "zh": "权重是 0.1 到 10 之间的数字，例如 1.5。",
+    },
+    "help.rep": {
+        "en": "see or change the sales roster: away/back, regions, industries, weight",
+        "zh": "查看或修改销售名单：在岗/不在岗、区域、行业、权重",
+    },
+}

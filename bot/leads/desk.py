@@ -17,11 +17,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.leads.lead_input import LeadInput
 from config.lead_rules import LeadRules
-from domain.leads import Grade, Lead, Urgency
+from domain.leads import Grade, Lead, Rep, RepOverride, Urgency, apply_overrides
 from domain.release import OwnedLead, due_for_release
-from domain.routing import Outcome, PoolRotation, RoutingDecision, RoutingState, advance, explain, route
+from domain.routing import (
+    Outcome,
+    PoolRotation,
+    RoutingDecision,
+    RoutingState,
+    RoutingTable,
+    advance,
+    explain,
+    route,
+)
 from domain.scoring import Score, score_lead
 from storage import leads as store
+from storage import roster as roster_store
 from storage.db import Database
 from storage.models import LeadRecord
 
@@ -54,6 +64,8 @@ class LeadDesk:
     def __init__(self, database: Database, rules: LeadRules):
         self._db = database
         self._rules = rules
+        # The routing table indexes eligibility; rebuild it only when the Slack-side roster changes.
+        self._tables: dict[tuple[str, frozenset[tuple[str, RepOverride]]], RoutingTable] = {}
 
     @property
     def rules(self) -> LeadRules:
@@ -61,8 +73,37 @@ class LeadDesk:
         return self._rules
 
     def is_manager(self, user_id: str) -> bool:
-        """Managers may reassign any lead."""
+        """Managers may reassign any lead and change anyone's roster entry."""
         return user_id in self._rules.managers
+
+    async def roster(self, team_id: str) -> tuple[Rep, ...]:
+        """The team's reps as routing sees them now: the rules file's roster with Slack-side changes."""
+        async with self._db.sessions() as session:
+            return (await self._table(session, team_id)).roster
+
+    async def change_rep(
+        self, team_id: str, user_id: str, changes: dict[str, Any], by: str, now: datetime
+    ) -> Rep:
+        """Change a roster entry (`/closeloop rep`): reps may set their own away flag, managers anything."""
+        if user_id not in {rep.user_id for rep in self._rules.routing_table.roster}:
+            raise LeadError("not_on_roster", user=user_id)
+        if not self.is_manager(by) and (by != user_id or set(changes) - {"away"}):
+            raise LeadError("managers_only_roster")
+        async with self._db.sessions.begin() as session:
+            await roster_store.change(session, team_id, user_id, changes, by, now)
+            table = await self._table(session, team_id)
+        return next(rep for rep in table.roster if rep.user_id == user_id)
+
+    async def _table(self, session: AsyncSession, team_id: str) -> RoutingTable:
+        overrides = await roster_store.overrides(session, team_id)
+        if not overrides:
+            return self._rules.routing_table
+        key = (team_id, frozenset(overrides.items()))
+        if key not in self._tables:
+            base = self._rules.routing_table
+            roster = apply_overrides(base.roster, overrides)
+            self._tables = {key: RoutingTable(base.pools, base.default_pool, roster, base.new_rep_days)}
+        return self._tables[key]
 
     async def intake(
         self, team_id: str, submitted: LeadInput, now: datetime, actor_id: str | None = None
@@ -165,9 +206,8 @@ class LeadDesk:
             reps=await store.rep_states(session, record.team_id, now, CONTACT_RECORD_WINDOW),
             pools={pool_id: rotation for pool_id, (rotation, _) in rotations.items()},
         )
-        decision = route(
-            _domain_lead(record), Grade(record.grade), self._rules.routing_table, state, now, excluded
-        )
+        table = await self._table(session, record.team_id)
+        decision = route(_domain_lead(record), Grade(record.grade), table, state, now, excluded)
         moved = advance(state, decision)
         rotation = moved.pools.get(decision.pool_id)
         if rotation is not None and rotation != state.pools.get(decision.pool_id):
@@ -206,7 +246,9 @@ class LeadDesk:
                 raise LeadError("lead_unknown", id=lead_id)
             if lead.owner_id is None:
                 may_claim = (
-                    user_id in lead.offered_to if lead.status == "offered" else self._on_roster(user_id)
+                    user_id in lead.offered_to
+                    if lead.status == "offered"
+                    else await self._on_roster(session, lead.team_id, user_id)
                 )
                 if not may_claim:
                     raise LeadError("not_offered")
@@ -240,12 +282,13 @@ class LeadDesk:
         """A manager hands the lead to someone else on the roster."""
         if not self.is_manager(manager_id):
             raise LeadError("managers_only")
-        if not self._on_roster(to_user):
-            raise LeadError("not_on_roster", user=to_user)
         async with self._db.sessions.begin() as session:
             lead = await store.get(session, lead_id, for_update=True)
             if lead is None:
                 raise LeadError("lead_unknown", id=lead_id)
+            # A manager may hand a lead to a rep who is away: that is their call to make.
+            if not await self._on_roster(session, lead.team_id, to_user, available_only=False):
+                raise LeadError("not_on_roster", user=to_user)
             previous = lead.owner_id
             lead.owner_id, lead.status, lead.assigned_at, lead.first_contact_at = (
                 to_user,
@@ -283,7 +326,12 @@ class LeadDesk:
         ]
         placements = []
         for release in due_for_release(owned, now, self._rules.release_after):
-            placements.append(await self._release(int(release.lead_id), now, actor_id=None, expired=True))
+            try:
+                placements.append(await self._release(int(release.lead_id), now, actor_id=None, expired=True))
+            except LeadError as error:
+                # Another replica's job, or the owner's contact, got there between our read and our lock.
+                if error.code != "nothing_to_release":
+                    raise
         return placements
 
     async def _release(
@@ -323,8 +371,12 @@ class LeadDesk:
             raise LeadError("not_owner", owner=lead.owner_id or "")
         return lead
 
-    def _on_roster(self, user_id: str) -> bool:
-        return any(rep.user_id == user_id for rep in self._rules.routing_table.roster)
+    async def _on_roster(
+        self, session: AsyncSession, team_id: str, user_id: str, *, available_only: bool = True
+    ) -> bool:
+        """On the roster (and, by default, not away): who may take a lead from the public pool."""
+        table = await self._table(session, team_id)
+        return any(rep.user_id == user_id and not (available_only and rep.away) for rep in table.roster)
 
 
 _STATUS_BY_OUTCOME = {

@@ -285,3 +285,23 @@ async def test_an_uncontacted_lead_is_released_by_the_scheduled_job(
         assert card["ts"] == lead.card_ts and "Released from" in str(card["blocks"])
     finally:
         await running.stop()
+
+
+async def test_reps_set_themselves_away_and_managers_change_regions(running: RunningBot) -> None:
+    shown = await running.command("UALICE", "CEAST", "rep")
+    assert "<@UALICE>: regions East" in shown["text"] and "taking leads" in shown["text"]
+    away = await running.command("UALICE", "CEAST", "rep away")
+    assert "away" in away["text"]
+    _, body = await post_lead(running, GOOD)
+    assert body["owner"] == "UBOB"  # Alice is away, so Bob takes East leads now
+
+    refused = await running.command("UALICE", "CEAST", "rep <@UBOB|bob> regions North")
+    assert "only managers" in refused["text"]
+    await running.command("UBOSS", "CEAST", "rep <@UBOB|bob> regions North")
+    await running.command("UALICE", "CEAST", "rep back")
+    _, second = await post_lead(running, GOOD | {"company": "Second", "phone": "021-6666 7777"})
+    assert second["owner"] == "UALICE"
+    why = await running.command("UBOSS", "CEAST", f"lead why {second['id']}")
+    assert "<@UBOB>: does not cover East" in why["text"]
+    bad = await running.command("UBOSS", "CEAST", "rep <@UBOB> weight heavy")
+    assert "0.1 to 10" in bad["text"]
