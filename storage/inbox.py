@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -34,22 +35,43 @@ class InboxWriter(Protocol):
 
 
 class SqliteInboxWriter:
-    """Inserts through a dedicated sqlite3 connection: a WAL commit costs tens of microseconds."""
+    """Inserts through a dedicated sqlite3 connection: a WAL commit costs tens of microseconds.
+
+    The insert runs on the event loop when the file is free. When another connection holds SQLite's
+    write lock, waiting on the loop would also stall the coroutine that must finish that transaction,
+    so the insert moves to a thread of its own and waits there instead.
+    """
 
     def __init__(self, path: str):
-        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._connection.execute("PRAGMA journal_mode=WAL")
-        self._connection.execute("PRAGMA synchronous=NORMAL")
+        self._fast = self._connect(path, timeout=0)
+        self._patient = self._connect(path, timeout=30)
+        self._waiting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="closeloop-inbox")
         self._sql = _INSERT.format("?, ?, ?, 0")
+
+    @staticmethod
+    def _connect(path: str, timeout: float) -> sqlite3.Connection:
+        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=timeout)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        return connection
 
     async def add(self, event_id: str, body: str, received_at: datetime) -> bool:
         # SQLAlchemy stores SQLite datetimes as naive UTC text in this format; keep to it.
-        stamp = received_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        cursor = self._connection.execute(self._sql, (event_id, body, stamp))
-        return cursor.rowcount == 1
+        row = (event_id, body, received_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
+        try:
+            return self._fast.execute(self._sql, row).rowcount == 1
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._waiting, lambda: self._patient.execute(self._sql, row).rowcount == 1
+        )
 
     async def close(self) -> None:
-        self._connection.close()
+        self._waiting.shutdown(wait=True)
+        self._fast.close()
+        self._patient.close()
 
 
 class PostgresInboxWriter:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import insert
 
 from storage.db import Database
 from storage.inbox import MAX_ATTEMPTS, InboxRepository, open_inbox_writer
+from storage.models import InboxEvent
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 
@@ -68,3 +73,24 @@ async def test_failures_back_off_and_give_up_after_max_attempts(database: Databa
         moment += timedelta(hours=1)
     assert await repository.claim(moment) == []
     assert await repository.purge(moment + timedelta(days=1)) == 1
+
+
+async def test_the_sqlite_writer_waits_off_the_event_loop_while_another_transaction_writes(
+    database: Database,
+) -> None:
+    """Waiting on the loop would stall the very transaction it waits for (until a 30 s timeout)."""
+    if not database.is_sqlite:
+        pytest.skip("PostgreSQL has no file-wide write lock")
+    writer = open_inbox_writer(database)
+    try:
+        async with database.sessions.begin() as session:
+            await session.execute(
+                insert(InboxEvent).values(event_id="EvHOLD", body="{}", received_at=NOW, attempts=0)
+            )
+            adding = asyncio.create_task(writer.add("EvWAIT", "{}", NOW))
+            started = time.monotonic()
+            await asyncio.sleep(0.2)
+            assert time.monotonic() - started < 1.0 and not adding.done()
+        assert await asyncio.wait_for(adding, 5) is True
+    finally:
+        await writer.close()
