@@ -25,6 +25,10 @@ from storage.inbox import ClaimedEvent, InboxRepository, InboxWriter
 log = logging.getLogger(__name__)
 
 REPLAY = "closeloop_inbox_replay"
+QUIET_GAP = 0.005  # seconds without a delivery that count as a gap in a burst
+GIVE_WAY_AT_MOST = 0.5  # seconds; even in an endless burst the worker handles two events a second
+# A claimed batch must finish inside its lease even when the worker gives way before every event.
+CLAIM_BATCH = 10
 
 
 class EventInbox:
@@ -34,6 +38,7 @@ class EventInbox:
         self._writer = writer
         self._clock = clock
         self.arrived = asyncio.Event()
+        self.last_arrival = 0.0  # event-loop time of the latest delivery, for the worker to give way
 
     async def before_authorize(
         self, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[None]]
@@ -43,6 +48,7 @@ class EventInbox:
         if req.context.get(REPLAY) or body.get("type") != "event_callback" or not body.get("event_id"):
             await next()
             return resp
+        self.last_arrival = asyncio.get_running_loop().time()
         raw = req.raw_body or json.dumps(body, ensure_ascii=False)
         if await self._writer.add(body["event_id"], raw, self._clock.now()):
             self.arrived.set()
@@ -76,11 +82,23 @@ class InboxWorker:
     async def drain(self) -> int:
         """Process every claimable delivery; returns how many were handled."""
         handled = 0
-        while batch := await self._repository.claim(self._clock.now()):
+        while batch := await self._repository.claim(self._clock.now(), limit=CLAIM_BATCH):
             for event in batch:
+                await self._give_way_to_acks()
                 await self._process(event)
                 handled += 1
         return handled
+
+    async def _give_way_to_acks(self) -> None:
+        """Acks come first: during a burst, wait for a short gap in deliveries, but not for long.
+
+        The worker shares the event loop with the HTTP server; processing one archive costs far more
+        than acking one event, so without this a burst of deliveries queues behind the worker.
+        """
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + GIVE_WAY_AT_MOST
+        while (gap := self._inbox.last_arrival + QUIET_GAP - loop.time()) > 0 and loop.time() < give_up:
+            await asyncio.sleep(gap)
 
     async def _process(self, event: ClaimedEvent) -> None:
         request = AsyncBoltRequest(body=json.loads(event.body), mode="socket_mode", context={REPLAY: True})
