@@ -137,17 +137,7 @@ class ConsoleSlack:
             return {"ok": False, "error": "no_text"}
         if "blocks" in args and (errors := block_errors(args["blocks"])):
             return self._rejected("chat.postMessage", errors, "invalid_blocks")
-        message = self.workspace.add_message(
-            Message(
-                channel_id=channel.channel_id,
-                ts=self.workspace.next_ts(),
-                text=args.get("text", ""),
-                user_id=None,
-                thread_ts=args.get("thread_ts"),
-                blocks=_with_block_ids(args.get("blocks") or []),
-            )
-        )
-        self._notices.append(Notice("posted", message))
+        message = self._post_as_bot(channel.channel_id, args, only_for=None)
         return {
             "ok": True,
             "channel": channel.channel_id,
@@ -186,19 +176,24 @@ class ConsoleSlack:
             return {"ok": False, "error": "user_not_found"}
         if "blocks" in args and (errors := block_errors(args["blocks"])):
             return self._rejected("chat.postEphemeral", errors, "invalid_blocks")
+        message = self._post_as_bot(channel.channel_id, args, only_for=user)
+        return {"ok": True, "message_ts": message.ts}
+
+    def _post_as_bot(self, channel_id: str, args: JsonDict, *, only_for: str | None) -> Message:
+        """A message from the bot (visible to `only_for` alone when ephemeral), shown on screen."""
         message = self.workspace.add_message(
             Message(
-                channel_id=channel.channel_id,
+                channel_id=channel_id,
                 ts=self.workspace.next_ts(),
                 text=args.get("text", ""),
                 user_id=None,
                 thread_ts=args.get("thread_ts"),
                 blocks=_with_block_ids(args.get("blocks") or []),
-                only_for=user,
+                only_for=only_for,
             )
         )
         self._notices.append(Notice("posted", message))
-        return {"ok": True, "message_ts": message.ts}
+        return message
 
     def _delete_message(self, args: JsonDict) -> JsonDict:
         message = self.workspace.find(str(args.get("channel", "")), str(args.get("ts", "")))
