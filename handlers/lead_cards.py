@@ -12,7 +12,7 @@ from bot.leads.desk import Placement
 from bot.render.lead_card import LeadCard, reasons_text, render_lead_card
 from bot.services import Services
 from domain.leads import Reason
-from domain.routing import explain
+from domain.routing import explain, skipped_by_reason
 from storage import leads as store
 from storage.models import LeadRecord
 
@@ -35,10 +35,21 @@ async def announce(services: Services, client: AsyncWebClient, placement: Placem
         for manager_id in services.rules.leads.managers:
             manager = await services.people.lookup(client, team_id, manager_id, now)
             why = reasons_text(explain(decision), manager.lang)
-            text = t(
-                manager.lang, "lead.dm_manager", id=lead.id, company=lead.company, grade=lead.grade, why=why
-            )
-            await _dm(client, manager_id, text)
+            lines = [
+                t(
+                    manager.lang,
+                    "lead.dm_manager",
+                    id=lead.id,
+                    company=lead.company,
+                    grade=lead.grade,
+                    why=why,
+                )
+            ]
+            lines += [
+                t(manager.lang, f"lead.skipped.{code}", users=", ".join(f"<@{user}>" for user in users))
+                for code, users in skipped_by_reason(decision).items()
+            ]
+            await _dm(client, manager_id, "\n".join(lines))
 
 
 async def show_lead(services: Services, client: AsyncWebClient, lead: LeadRecord) -> None:

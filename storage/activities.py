@@ -107,8 +107,3 @@ async def delete(session: AsyncSession, activity: Activity) -> None:
     """Undo: the record is gone."""
     await session.delete(activity)
     await session.flush()
-
-
-async def all_records(session: AsyncSession) -> list[Activity]:
-    """Every record in creation order, for export."""
-    return list(await session.scalars(select(Activity).order_by(Activity.id)))

@@ -175,11 +175,6 @@ class SlackUser(Base):
     fetched_at: Mapped[datetime]
 
 
-def utcnow() -> datetime:
-    """The current time in UTC; called only at the edges (handlers, scheduler), never in domain/."""
-    return datetime.now(UTC)
-
-
 class LeadRecord(Base):
     """A lead (线索): its facts, its score with the rules that fired, and who owns it now."""
 

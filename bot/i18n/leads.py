@@ -213,3 +213,13 @@ ENTRIES |= {
         "zh": "查看或修改销售名单：在岗/不在岗、区域、行业、权重",
     },
 }
+
+# Who a manager's "nobody could take it" message lists, grouped by why they were skipped.
+ENTRIES |= {
+    "lead.skipped.not_pool_member": {"en": "• not in the pool: {users}", "zh": "• 不在该池：{users}"},
+    "lead.skipped.wrong_region": {"en": "• other regions: {users}", "zh": "• 负责其他区域：{users}"},
+    "lead.skipped.wrong_industry": {"en": "• other industries: {users}", "zh": "• 负责其他行业：{users}"},
+    "lead.skipped.away": {"en": "• away: {users}", "zh": "• 不在岗：{users}"},
+    "lead.skipped.excluded": {"en": "• released it before: {users}", "zh": "• 之前已释放：{users}"},
+    "lead.skipped.at_cap": {"en": "• at their cap: {users}", "zh": "• 已达上限：{users}"},
+}

@@ -287,6 +287,22 @@ async def test_an_uncontacted_lead_is_released_by_the_scheduled_job(
         await running.stop()
 
 
+async def test_managers_hear_when_nobody_can_take_a_lead_and_why(running: RunningBot) -> None:
+    await running.command("UBOB", "CNORTH", "rep away")
+    await running.command("UWANG", "CNORTH", "rep away")
+    _, body = await post_lead(
+        running, GOOD | {"region": "North", "company": "Nobody Co", "phone": "0755-1234 5678"}
+    )
+    assert body["owner"] is None
+    posts = await running.slack.wait_for("chat.postMessage", count=2)  # the card, then the manager's DM
+    assert running.slack.last("conversations.open").args["users"] == "UBOSS"
+    dm = [c for c in posts if c.args["channel"] == "DUBOSS"]
+    assert "Nobody could take lead" in dm[0].args["text"]
+    assert (
+        "away: <@UBOB>, <@UWANG>" in dm[0].args["text"] and "other regions: <@UALICE>" in dm[0].args["text"]
+    )
+
+
 async def test_reps_set_themselves_away_and_managers_change_regions(running: RunningBot) -> None:
     shown = await running.command("UALICE", "CEAST", "rep")
     assert "<@UALICE>: regions East" in shown["text"] and "taking leads" in shown["text"]
