@@ -165,3 +165,40 @@ async def test_an_unreadable_date_is_said_and_not_saved(running: RunningBot) -> 
     [record] = await records(running)
     assert record.next_action == "send samples someday" and record.due_at is None
     assert "couldn't read a date" in card_text(running.slack.last("chat.postMessage").args)
+
+
+async def test_a_thread_begun_before_the_bot_joined_is_read_from_slack_once(running: RunningBot) -> None:
+    root = "1700000000.000100"
+    running.slack.set_thread(
+        CHANNEL,
+        root,
+        [
+            {"ts": root, "user": "UBOB", "text": "Old thread: ACME asked for a discount"},
+            {"ts": "1700000000.000200", "user": "UALICE", "text": "budget not approved yet"},
+            {"ts": "1700000000.000300", "bot_id": "BOTHER", "subtype": "bot_message", "text": "bot noise"},
+        ],
+    )
+    await running.say("UALICE", CHANNEL, "#archive customer: ACME", thread_ts=root)
+    await running.settle()
+    [record] = await records(running)
+    assert record.summary.startswith("Old thread: ACME asked for a discount\nbudget not approved yet")
+    assert "bot noise" not in record.full_text and "budget_not_approved" in record.signals
+    assert len(running.slack.calls("conversations.replies")) == 1
+    await running.say("UALICE", CHANNEL, "#archive next: call tomorrow", thread_ts=root)
+    await running.settle()
+    assert len(running.slack.calls("conversations.replies")) == 1  # kept since: no second history read
+
+
+async def test_when_slack_refuses_the_history_read_the_card_says_what_is_missing(running: RunningBot) -> None:
+    running.slack.reply_with(
+        "conversations.replies",
+        {"ok": False, "error": "ratelimited"},
+        status=429,
+        headers={"Retry-After": "0"},
+        times=4,
+    )
+    await running.say("UALICE", CHANNEL, "#archive customer: ACME", thread_ts="1700000000.000900")
+    await running.settle()
+    [record] = await records(running)
+    assert record.customer_id is not None
+    assert "Only messages posted since I joined" in card_text(running.slack.last("chat.postMessage").args)
