@@ -250,6 +250,14 @@ class LeadRules(Strict):
     channel: NonEmptyStr | None = None
     managers: list[NonEmptyStr] = Field(default_factory=list)
     reps: list[RepSpec] = Field(default_factory=list)
+    # A rep whose Slack status holds one of these words or is one of these emoji counts as away.
+    away_status_words: list[NonEmptyStr] = Field(
+        default_factory=lambda: ["vacation", "holiday", "out of office", "ooo", "on leave", "sick",
+                                 "休假", "请假", "年假", "病假", "不在岗"]
+    )  # fmt: skip
+    away_status_emoji: list[NonEmptyStr] = Field(
+        default_factory=lambda: [":palm_tree:", ":beach_with_umbrella:", ":face_with_thermometer:", ":sick:"]
+    )
 
     @field_validator("scoring")
     @classmethod

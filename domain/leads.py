@@ -7,7 +7,7 @@ about Slack, storage or the wall clock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -163,15 +163,18 @@ class RepState:
 
 @dataclass(frozen=True, slots=True)
 class RepOverride:
-    """What a rep or a manager changed in Slack (`/closeloop rep …`) over the rules file's roster.
+    """What changed in Slack over the rules file's roster: `/closeloop rep …`, and the rep's Slack status.
 
-    None means "as the rules file says"; the rules file stays the team's baseline.
+    None means "as the rules file says"; the rules file stays the team's baseline. A Slack status that
+    says the rep is away (on leave, sick) makes them away whatever else says: they come back by
+    clearing the status, as they would for their colleagues.
     """
 
     away: bool | None = None
     regions: frozenset[str] | None = None
     industries: frozenset[str] | None = None
     weight: float | None = None
+    status_away: bool = False
 
 
 def apply_overrides(roster: tuple[Rep, ...], overrides: Mapping[str, RepOverride]) -> tuple[Rep, ...]:
@@ -189,6 +192,12 @@ def _overridden(rep: Rep, override: RepOverride) -> Rep:
         regions=rep.regions if override.regions is None else override.regions,
         industries=rep.industries if override.industries is None else override.industries,
         weight=rep.weight if override.weight is None else override.weight,
-        away=rep.away if override.away is None else override.away,
+        away=(rep.away if override.away is None else override.away) or override.status_away,
         cap=rep.cap,
     )
+
+
+def status_says_away(text: str, emoji: str, words: Iterable[str], emojis: Iterable[str]) -> bool:
+    """Whether a Slack status ("On vacation :palm_tree:", "休假中") means the rep cannot take leads."""
+    folded = text.casefold()
+    return any(word.casefold() in folded for word in words) or emoji in set(emojis)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
 from handlers.lead_cards import announce
@@ -40,6 +41,22 @@ async def release_uncontacted_leads(services: Services) -> int:
     return len(placements)
 
 
+async def refresh_rep_statuses(services: Services) -> int:
+    """Read each rep's Slack status, so a rep on leave stops getting leads without anyone typing a thing."""
+    roster = services.rules.leads.routing_table.roster
+    if not roster:
+        return 0
+    team_id = (await services.slack.auth_test())["team_id"]
+    statuses = {}
+    for rep in roster:
+        try:
+            profile = (await services.slack.users_info(user=rep.user_id))["user"].get("profile", {})
+        except SlackApiError:
+            continue  # a rep who left the workspace keeps the rules file's word
+        statuses[rep.user_id] = (profile.get("status_text", ""), profile.get("status_emoji", ""))
+    return len(await services.leads.note_statuses(team_id, statuses, services.clock.now()))
+
+
 @dataclass(frozen=True)
 class ScheduledJob:
     """A job and how often it runs."""
@@ -53,6 +70,7 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob("purge_old_messages", purge_old_messages, timedelta(hours=1)),
     ScheduledJob("purge_processed_inbox", purge_processed_inbox, timedelta(hours=6)),
     ScheduledJob("release_uncontacted_leads", release_uncontacted_leads, timedelta(minutes=15)),
+    ScheduledJob("refresh_rep_statuses", refresh_rep_statuses, timedelta(minutes=15)),
 )
 
 

@@ -50,9 +50,11 @@ class SqliteInboxWriter:
 
     @staticmethod
     def _connect(path: str, timeout: float) -> sqlite3.Connection:
-        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=timeout)
+        # Setting up may meet a lock (a migration finishing): wait for it, then take the insert's timeout.
+        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         return connection
 
     async def add(self, event_id: str, body: str, received_at: datetime) -> bool:

@@ -280,5 +280,6 @@ class RepSetting(Base):
     regions: Mapped[list | None] = mapped_column(JSON)
     industries: Mapped[list | None] = mapped_column(JSON)
     weight: Mapped[float | None] = mapped_column(Float)
+    status_away: Mapped[bool] = mapped_column(Boolean, default=False)  # from their Slack status
     updated_by: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[datetime]

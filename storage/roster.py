@@ -22,6 +22,7 @@ async def overrides(session: AsyncSession, team_id: str) -> dict[str, RepOverrid
             regions=None if row.regions is None else frozenset(row.regions),
             industries=None if row.industries is None else frozenset(row.industries),
             weight=row.weight,
+            status_away=row.status_away,
         )
         for row in rows
     }

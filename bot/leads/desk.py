@@ -8,7 +8,7 @@ callers get results and show them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.leads.lead_input import LeadInput
 from config.lead_rules import LeadRules
-from domain.leads import Grade, Lead, Rep, RepOverride, Urgency, apply_overrides
+from domain.leads import Grade, Lead, Rep, RepOverride, Urgency, apply_overrides, status_says_away
 from domain.release import OwnedLead, due_for_release
 from domain.routing import (
     Outcome,
@@ -36,6 +36,7 @@ from storage.db import Database
 from storage.models import LeadRecord
 
 CONTACT_RECORD_WINDOW = timedelta(days=90)
+STATUS_SOURCE = "slack-status"  # the `updated_by` of changes read from reps' Slack statuses
 _ROUTING_ATTEMPTS = 8
 
 
@@ -93,6 +94,23 @@ class LeadDesk:
             await roster_store.change(session, team_id, user_id, changes, by, now)
             table = await self._table(session, team_id)
         return next(rep for rep in table.roster if rep.user_id == user_id)
+
+    async def note_statuses(
+        self, team_id: str, statuses: Mapping[str, tuple[str, str]], now: datetime
+    ) -> list[str]:
+        """Record which reps' Slack status (text, emoji) says they are away; returns whose verdict changed."""
+        rules = self._rules
+        async with self._db.sessions.begin() as session:
+            known = await roster_store.overrides(session, team_id)
+            changed = []
+            for user_id, (text, emoji) in statuses.items():
+                away = status_says_away(text, emoji, rules.away_status_words, rules.away_status_emoji)
+                if away != known.get(user_id, RepOverride()).status_away:
+                    await roster_store.change(
+                        session, team_id, user_id, {"status_away": away}, STATUS_SOURCE, now
+                    )
+                    changed.append(user_id)
+        return changed
 
     async def _table(self, session: AsyncSession, team_id: str) -> RoutingTable:
         overrides = await roster_store.overrides(session, team_id)

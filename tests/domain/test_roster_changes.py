@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from domain.leads import Rep, RepOverride, apply_overrides
+from config.lead_rules import LeadRules
+from domain.leads import Rep, RepOverride, apply_overrides, status_says_away
 from handlers.roster import parse_rep_change
 
 ROSTER = (
@@ -45,3 +46,25 @@ def test_rep_changes_are_read(words: str, change: dict | None) -> None:
 def test_weights_out_of_range_are_refused(words: str) -> None:
     with pytest.raises(ValueError):
         parse_rep_change(words)
+
+
+@pytest.mark.parametrize(
+    ("text", "emoji", "away"),
+    [
+        ("On vacation", "", True),
+        ("休假中，下周一回来", "", True),
+        ("", ":palm_tree:", True),
+        ("In meetings", ":calendar:", False),
+        ("出差 上海", ":airplane:", False),
+    ],
+)
+def test_slack_statuses_that_mean_away(text: str, emoji: str, away: bool) -> None:
+    rules = LeadRules()
+    assert status_says_away(text, emoji, rules.away_status_words, rules.away_status_emoji) is away
+
+
+def test_a_status_away_beats_a_rep_back_and_is_undone_by_clearing_it() -> None:
+    [rep] = apply_overrides(ROSTER[:1], {"UA": RepOverride(away=False, status_away=True)})
+    assert rep.away
+    [rep] = apply_overrides(ROSTER[:1], {"UA": RepOverride(away=False, status_away=False)})
+    assert not rep.away

@@ -321,3 +321,20 @@ async def test_reps_set_themselves_away_and_managers_change_regions(running: Run
     assert "<@UBOB>: does not cover East" in why["text"]
     bad = await running.command("UBOSS", "CEAST", "rep <@UBOB> weight heavy")
     assert "0.1 to 10" in bad["text"]
+
+
+async def test_a_rep_on_leave_in_their_slack_status_gets_no_leads(running: RunningBot) -> None:
+    job = next(job for job in JOBS if job.name == "refresh_rep_statuses")
+    running.slack.set_user(
+        "UALICE", name="alice", status_text="On vacation until Monday", status_emoji=":palm_tree:"
+    )
+    assert await job.run(running.bot.services) == 1
+    _, first = await post_lead(running, GOOD)
+    assert first["owner"] == "UBOB"
+    assert "away" in (await running.command("UALICE", "CEAST", "rep"))["text"]
+    assert await job.run(running.bot.services) == 0  # nothing changed since
+
+    running.slack.set_user("UALICE", name="alice", status_text="", status_emoji="")
+    assert await job.run(running.bot.services) == 1
+    _, second = await post_lead(running, GOOD | {"company": "Back Co", "phone": "021-1111 2222"})
+    assert second["owner"] == "UALICE"
