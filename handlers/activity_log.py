@@ -97,7 +97,7 @@ async def _link_channel(call: CommandCall) -> None:
         return
     now = call.services.clock.now()
     async with call.services.db.sessions.begin() as session:
-        customer = await customers.find_or_create(session, call.team_id, call.args, now)
+        customer = await customers.find_or_create(session, call.team_id, plain_text(call.args), now)
         await customers.link_channel(
             session, call.team_id, call.channel_id, customer, call.person.user_id, now
         )

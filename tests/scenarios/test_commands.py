@@ -84,6 +84,11 @@ async def test_a_linked_channel_gives_archives_their_customer(running: RunningBo
     assert await customer_of(running, record) == "ACME Corp"
 
 
+async def test_slack_escaping_does_not_reach_customer_names(running: RunningBot) -> None:
+    answer = await running.command("UALICE", "CATT", "link-channel AT&amp;T Machinery")
+    assert "*AT&T Machinery*" in answer["text"]
+
+
 async def test_link_channel_without_a_name_explains_itself(running: RunningBot) -> None:
     answer = await running.command("UALICE", CHANNEL, "link-channel")
     assert "link-channel ACME" in answer["text"]
