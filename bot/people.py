@@ -42,35 +42,37 @@ class PeopleDirectory:
         """The person behind `user_id`; the team defaults if Slack cannot be asked."""
         async with self._db.sessions() as session:
             known = await users.cached(session, team_id, user_id, now)
-        if known is None:
-            known = await self._fetch(client, team_id, user_id, now)
-        if known is None:
-            return Person(user_id, user_id, language_for(None, self._default_lang), self._default_tz)
-        return Person(
-            user_id, known.name, language_for(known.locale, self._default_lang), known.tz or self._default_tz
-        )
+        if known is not None:
+            return self._person(user_id, known.name, known.locale, known.tz)
+        return await self._fetch(client, team_id, user_id, now)
 
-    async def _fetch(
-        self, client: AsyncWebClient, team_id: str, user_id: str, now: datetime
-    ) -> users.SlackUser | None:
+    def _person(self, user_id: str, name: str, locale: str | None, tz: str | None) -> Person:
+        """A person, with the team defaults for whatever Slack did not say."""
+        return Person(user_id, name, language_for(locale, self._default_lang), tz or self._default_tz)
+
+    async def _fetch(self, client: AsyncWebClient, team_id: str, user_id: str, now: datetime) -> Person:
+        """Ask Slack and remember the answer for a day."""
         try:
             reply = await client.users_info(user=user_id, include_locale=True)
         except SlackApiError as error:
             log.warning("users.info for %s failed: %s", user_id, error.response.get("error"))
-            return None
+            return self._person(user_id, user_id, None, None)
         profile = reply["user"]
+        name = (
+            profile.get("profile", {}).get("display_name")
+            or profile.get("real_name")
+            or profile.get("name", "")
+        )
+        locale, tz = profile.get("locale"), profile.get("tz")
         async with self._db.sessions.begin() as session:
             await users.remember(
                 session,
                 team_id=team_id,
                 user_id=user_id,
-                name=profile.get("profile", {}).get("display_name")
-                or profile.get("real_name")
-                or profile.get("name", ""),
-                locale=profile.get("locale"),
-                tz=profile.get("tz"),
+                name=name,
+                locale=locale,
+                tz=tz,
                 is_bot=bool(profile.get("is_bot")),
                 now=now,
             )
-        async with self._db.sessions() as session:
-            return await users.cached(session, team_id, user_id, now)
+        return self._person(user_id, name, locale, tz)

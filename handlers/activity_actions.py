@@ -29,6 +29,7 @@ from bot.render.activity_modals import (
 from bot.render.modals import submitted_values
 from bot.services import Services
 from domain.dates import find_due
+from handlers.interactions import actor, tell_privately
 from handlers.records import show_record
 from storage import activities, customers, threads
 from storage.models import Activity
@@ -43,20 +44,16 @@ def register(app: AsyncApp, services: Services) -> None:
         body: dict[str, Any], client: AsyncWebClient, activity_id: int
     ) -> tuple[Person, Activity | None]:
         """The clicking person, and the record if they may act on it (else they have been told why)."""
-        person = await services.people.lookup(
-            client, body["team"]["id"], body["user"]["id"], services.clock.now()
-        )
+        person = await actor(services, client, body)
         async with services.db.sessions() as session:
             activity = await activities.get(session, activity_id)
-        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         refusal = None
         if activity is None:
             refusal = t(person.lang, "error.gone")
         elif activity.author_id != person.user_id:
             refusal = t(person.lang, "error.not_yours", owner=activity.author_id)
         if refusal is not None:
-            if channel:
-                await client.chat_postEphemeral(channel=channel, user=person.user_id, text=refusal)
+            await tell_privately(client, body, person, refusal)
             return person, None
         return person, activity
 
@@ -130,9 +127,7 @@ def register(app: AsyncApp, services: Services) -> None:
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         activity_id = int(json.loads(view.get("private_metadata") or "{}").get("activity_id", 0))
-        person = await services.people.lookup(
-            client, body["team"]["id"], body["user"]["id"], services.clock.now()
-        )
+        person = await actor(services, client, body)
         values = submitted_values(view)
         now = services.clock.now()
         async with services.db.sessions.begin() as session:

@@ -23,6 +23,7 @@ from domain.archive import build_summary, parse_log_line, plain_text
 from domain.dates import find_due
 from domain.signals import detect_signals
 from handlers.command_table import COMMANDS, CommandCall, Subcommand
+from handlers.interactions import actor
 from handlers.records import show_record
 from storage import activities, customers
 from storage.activities import ActivityDraft
@@ -117,9 +118,7 @@ def register(app: AsyncApp, services: Services) -> None:
     ) -> None:
         values = submitted_values(view)
         status = values.get(FIELD_STATUS)
-        person = await services.people.lookup(
-            client, body["team"]["id"], body["user"]["id"], services.clock.now()
-        )
+        person = await actor(services, client, body)
         if not status:
             await ack(response_action="errors", errors={FIELD_STATUS: t(person.lang, "log.empty")})
             return

@@ -18,7 +18,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.i18n import t
 from bot.leads.desk import LeadError, Placement
 from bot.leads.lead_input import LeadInput, field_errors, parse_budget
-from bot.people import Person
 from bot.render.lead_card import ACTION_CLAIM, ACTION_CONTACTED, ACTION_REASSIGN, ACTION_RELEASE
 from bot.render.lead_forms import (
     FIELD_NEW_OWNER,
@@ -30,6 +29,7 @@ from bot.render.lead_forms import (
 from bot.render.modals import submitted_values
 from bot.services import Services
 from handlers.command_table import COMMANDS, CommandCall, Subcommand
+from handlers.interactions import actor, tell_privately
 from handlers.lead_cards import announce, show_lead
 from handlers.lead_reports import fairness_text, why_text
 from storage import leads as store
@@ -74,21 +74,11 @@ def register(app: AsyncApp, services: Services) -> None:
     """Listen to the lead forms and the lead card's buttons."""
     desk = services.leads
 
-    async def person_of(body: dict[str, Any], client: AsyncWebClient) -> Person:
-        return await services.people.lookup(
-            client, body["team"]["id"], body["user"]["id"], services.clock.now()
-        )
-
-    async def refuse(body: dict[str, Any], client: AsyncWebClient, person: Person, text: str) -> None:
-        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-        if channel:
-            await client.chat_postEphemeral(channel=channel, user=person.user_id, text=text)
-
     @app.view(INTAKE_CALLBACK)
     async def on_intake(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        person = await person_of(body, client)
+        person = await actor(services, client, body)
         values = submitted_values(view)
         try:
             budget_min, budget_max = parse_budget(values.get("budget"))
@@ -129,12 +119,12 @@ def register(app: AsyncApp, services: Services) -> None:
     ) -> None:
         """Claim, Mark contacted, Release: the desk decides who may; a refusal is said privately."""
         await ack()
-        person = await person_of(body, client)
+        person = await actor(services, client, body)
         operation = operations[action["action_id"]]
         try:
             result = await operation(int(action["value"]), person.user_id, services.clock.now())
         except LeadError as error:
-            await refuse(body, client, person, refusal(error, person.lang))
+            await tell_privately(client, body, person, refusal(error, person.lang))
             return
         if isinstance(result, Placement):
             await announce(services, client, result, body["team"]["id"])
@@ -149,14 +139,16 @@ def register(app: AsyncApp, services: Services) -> None:
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
-        person = await person_of(body, client)
+        person = await actor(services, client, body)
         if not desk.is_manager(person.user_id):
-            await refuse(body, client, person, t(person.lang, "lead.error.managers_only"))
+            await tell_privately(client, body, person, t(person.lang, "lead.error.managers_only"))
             return
         async with services.db.sessions() as session:
             lead = await store.get(session, int(action["value"]))
         if lead is None:
-            await refuse(body, client, person, t(person.lang, "lead.error.lead_unknown", id=action["value"]))
+            await tell_privately(
+                client, body, person, t(person.lang, "lead.error.lead_unknown", id=action["value"])
+            )
             return
         reps = [
             (rep.user_id, rep.name) for rep in await desk.roster(lead.team_id) if rep.user_id != lead.owner_id
@@ -168,7 +160,7 @@ def register(app: AsyncApp, services: Services) -> None:
     async def on_reassigned(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        person = await person_of(body, client)
+        person = await actor(services, client, body)
         lead_id = int(json.loads(view.get("private_metadata") or "{}").get("lead_id", 0))
         new_owner = submitted_values(view).get(FIELD_NEW_OWNER) or ""
         try:

@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import SlackUser
-
-__all__ = ["SlackUser", "cached", "remember"]
 from storage.upsert import insert_into
 
 FRESH_FOR = timedelta(days=1)
