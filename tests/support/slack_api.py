@@ -3,7 +3,9 @@
 The bot reaches this server through a real ``AsyncWebClient(base_url=...)``, so slack-sdk's HTTP
 encoding, retry handlers and error raising run exactly as in production. Replies are shaped like
 Slack's, Block Kit is checked the way Slack checks it (Slack rejects what slack-sdk happily builds),
-and every call is recorded so a test can ask "was this called, and with what?".
+and every call is recorded so a test can ask "was this called, and with what?". What the bot posts is
+kept and can be read back through conversations.history/replies, and a test can make Slack
+misbehave (rate limits, outages, lost answers) to see the bot survive it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import json
 import secrets
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,9 +27,10 @@ from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from slack_sdk.errors import SlackObjectFormationError
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
+
+from tests.support.block_kit import home_view_errors, message_block_errors, view_errors
+from tests.support.slack_faults import FaultPlan, Refusal, refusal
+from tests.support.slack_messages import MessageStore, TsRange, as_read, parse_ts
 
 TEAM_ID = "T0TEAM"
 TEAM_NAME = "Example"
@@ -43,26 +46,9 @@ _FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "slack"
 # slack-sdk form-encodes some methods; these arguments then arrive as JSON text.
 _JSON_FORM_FIELDS = frozenset({"blocks", "view", "attachments", "metadata"})
 _MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
-_VIEW_METHODS = frozenset({"views.open", "views.update", "views.push"})
-_MAX_MESSAGE_BLOCKS = 50
+_VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.publish"})
 _REPLIES_DEFAULT_LIMIT = 1000
-
-_ANY_TEXT = frozenset({"plain_text", "mrkdwn"})
-_PLAIN_TEXT = frozenset({"plain_text"})
-# Keys whose value Slack requires to be a text object, and which kinds it accepts there.
-_TEXT_SLOTS: Mapping[str, frozenset[str]] = {
-    "text": _ANY_TEXT,
-    "title": _PLAIN_TEXT,
-    "submit": _PLAIN_TEXT,
-    "close": _PLAIN_TEXT,
-    "label": _PLAIN_TEXT,
-    "placeholder": _PLAIN_TEXT,
-    "hint": _PLAIN_TEXT,
-    "description": _PLAIN_TEXT,
-}
-_TEXT_LIST_SLOTS: Mapping[str, frozenset[str]] = {"fields": _ANY_TEXT}
-# Objects whose own ``text`` is a bare string: text objects and rich-text leaves.
-_STRING_TEXT_OWNERS = frozenset({"plain_text", "mrkdwn", "text", "link"})
+_LIST_DEFAULT_LIMIT = 100  # conversations.history and conversations.list
 
 
 @dataclass(frozen=True)
@@ -74,6 +60,8 @@ class ApiCall:
     headers: dict[str, str]
     status: int = 200
     invalid_blocks: list[str] = field(default_factory=list)
+    took_effect: bool = False
+    """Slack did what was asked (a lost answer still counts); refused and failed calls did nothing."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +71,27 @@ class _Reply:
     payload: JsonDict
     status: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def refused(cls, fault: Refusal) -> _Reply:
+        return cls(fault.payload, fault.status, fault.headers)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """How one call ended: the answer sent, the Block Kit errors behind it, whether Slack acted."""
+
+    reply: _Reply
+    block_errors: list[str] = field(default_factory=list)
+    took_effect: bool = False
+
+
+@dataclass(frozen=True)
+class _ChannelSettings:
+    """A channel as conversations.list and conversations.info describe it."""
+
+    name: str
+    is_private: bool
 
 
 @dataclass(frozen=True)
@@ -127,135 +136,10 @@ class _TsClock:
         return f"{seconds}.{micros:06d}"
 
 
-def message_block_errors(blocks: Any) -> list[str]:
-    """Slack's complaints about a message's ``blocks``; empty when Slack would accept them."""
-    if not _is_list_of_objects(blocks):
-        return [_error("must be an array of objects", "/blocks")]
-    errors = _block_list_errors(blocks, "/blocks")
-    if len(blocks) > _MAX_MESSAGE_BLOCKS:
-        errors.insert(0, _error(f"no more than {_MAX_MESSAGE_BLOCKS} items allowed", "/blocks"))
-    return errors
-
-
-def view_errors(view: Any) -> list[str]:
-    """Slack's complaints about a modal or home ``view``; empty when Slack would accept it.
-
-    slack-sdk's View validators cover the view itself (title/submit/close length, callback_id,
-    1-100 blocks); the blocks inside get the same checks as message blocks.
-    """
-    if not isinstance(view, dict):
-        return [_error("must be an object", "/view")]
-    errors: list[str] = []
-    try:
-        View(**view).validate_json()
-    except Exception as exc:  # slack-sdk reports bad input as several unrelated exception types
-        errors.append(_model_error(exc, "/view"))
-    if view.get("type") == "modal" and "title" not in view:
-        errors.append(_error("missing required field: title", "/view"))
-    errors += _text_slot_errors({key: value for key, value in view.items() if key != "blocks"}, "/view")
-    blocks = view.get("blocks", [])
-    if not _is_list_of_objects(blocks):
-        return [*errors, _error("must be an array of objects", "/view/blocks")]
-    return errors + _block_list_errors(blocks, "/view/blocks")
-
-
-def _block_list_errors(blocks: list[JsonDict], pointer: str) -> list[str]:
-    errors = list(_duplicate_errors(blocks, "block_id", pointer))
-    for index, block in enumerate(blocks):
-        errors += _block_errors(block, f"{pointer}/{index}")
-    return errors
-
-
-def _block_errors(raw: JsonDict, pointer: str) -> list[str]:
-    """Build the block with slack-sdk, then add the rules Slack enforces that slack-sdk does not."""
-    try:
-        block = Block.parse(raw)
-        # to_dict() runs validate_json() on the block and on every element nested in it.
-        built = block.to_dict() if block is not None else None
-    except Exception as exc:  # slack-sdk reports bad input as several unrelated exception types
-        return [_model_error(exc, pointer)]
-    if built is None:
-        kind = f"unsupported type {raw['type']!r}" if "type" in raw else "missing required field: type"
-        return [_error(kind, pointer)]
-    errors = [*_dropped_objects(raw, built, pointer), *_text_slot_errors(raw, pointer)]
-    elements = raw.get("elements")
-    if _is_list_of_objects(elements):  # Slack wants action_ids unique within one block
-        errors += _duplicate_errors(elements, "action_id", f"{pointer}/elements")
-    return errors
-
-
-def _model_error(exc: Exception, pointer: str) -> str:
-    """Whatever makes slack-sdk refuse to build or validate a model is a payload Slack would refuse."""
-    if isinstance(exc, SlackObjectFormationError):
-        return _error(str(exc), pointer)
-    return _error(f"cannot be parsed ({type(exc).__name__}: {exc})", pointer)
-
-
-def _dropped_objects(raw: Any, built: Any, pointer: str) -> Iterator[str]:
-    """Find typed objects slack-sdk silently skipped because it does not know their type."""
-    if isinstance(raw, list):
-        built_items = built if isinstance(built, list) else []
-        for index, item in enumerate(raw):
-            counterpart = built_items[index] if index < len(built_items) else None
-            yield from _dropped_objects(item, counterpart, f"{pointer}/{index}")
-    elif isinstance(raw, dict):
-        if built is None and "type" in raw:
-            yield _error(f"unsupported type {raw['type']!r}", pointer)
-            return
-        built_fields = built if isinstance(built, dict) else {}
-        for key, value in raw.items():
-            yield from _dropped_objects(value, built_fields.get(key), f"{pointer}/{key}")
-
-
-def _text_slot_errors(node: Any, pointer: str) -> Iterator[str]:
-    """Check text objects where slack-sdk would coerce a wrong or missing type instead of refusing it."""
-    if isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _text_slot_errors(item, f"{pointer}/{index}")
-        return
-    if not isinstance(node, dict):
-        return
-    for key, value in node.items():
-        child = f"{pointer}/{key}"
-        if value is None:  # an optional field left empty, as in views Slack itself sends
-            continue
-        if key in _TEXT_SLOTS and not (key == "text" and node.get("type") in _STRING_TEXT_OWNERS):
-            yield from _text_object_errors(value, _TEXT_SLOTS[key], child)
-        elif key in _TEXT_LIST_SLOTS and isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from _text_object_errors(item, _TEXT_LIST_SLOTS[key], f"{child}/{index}")
-        yield from _text_slot_errors(value, child)
-
-
-def _text_object_errors(value: Any, allowed: frozenset[str], pointer: str) -> Iterator[str]:
-    if not isinstance(value, dict) or value.get("type") not in allowed:
-        yield _error(f"must be a text object of type {' or '.join(sorted(allowed))}", pointer)
-
-
-def _duplicate_errors(items: list[JsonDict], key: str, pointer: str) -> Iterator[str]:
-    seen: set[Any] = set()
-    for index, item in enumerate(items):
-        value = item.get(key)
-        if value is None:
-            continue
-        if value in seen:
-            yield _error(f"duplicate {key} {value!r}", f"{pointer}/{index}/{key}")
-        seen.add(value)
-
-
-def _is_list_of_objects(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
-
-
-def _error(message: str, pointer: str) -> str:
-    """Word an error the way Slack does, so failures read like the real thing."""
-    return f"{message} [json-pointer:{pointer}]"
-
-
 def _rejection(method: str, errors: list[str]) -> JsonDict:
     """Slack answers bad message blocks with invalid_blocks but a bad view with invalid_arguments."""
     metadata = {"messages": [f"[ERROR] {error}" for error in errors]}
-    if method in _VIEW_METHODS:
+    if method in _VIEW_METHODS:  # views.publish too
         return {"ok": False, "error": "invalid_arguments", "response_metadata": metadata}
     return {"ok": False, "error": "invalid_blocks", "errors": errors, "response_metadata": metadata}
 
@@ -263,6 +147,8 @@ def _rejection(method: str, errors: list[str]) -> JsonDict:
 def _block_kit_errors(method: str, args: JsonDict) -> list[str]:
     if method in _MESSAGE_METHODS and "blocks" in args:
         return message_block_errors(args["blocks"])
+    if method == "views.publish":
+        return home_view_errors(args.get("view"))
     if method in _VIEW_METHODS:
         return view_errors(args.get("view"))
     return []
@@ -326,6 +212,26 @@ def _conversation_id(channel: str) -> str:
     return _dm_channel_id(channel) if channel.startswith(("U", "W")) else channel
 
 
+def _is_message_metadata(value: Any) -> bool:
+    """Slack wants metadata as {"event_type": str, "event_payload": object} and refuses anything else."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("event_type"), str)
+        and isinstance(value.get("event_payload"), dict)
+    )
+
+
+def _metadata_error(args: JsonDict) -> str | None:
+    if args.get("metadata") in (None, "") or _is_message_metadata(args["metadata"]):
+        return None
+    return "invalid_metadata_format"
+
+
+def _is_bot_message(message: JsonDict) -> bool:
+    """Slack lets an app edit or delete only its own messages."""
+    return message.get("user") == BOT_USER_ID or message.get("bot_id") == BOT_ID
+
+
 def _bot_message(args: JsonDict, ts: str) -> JsonDict:
     message = {
         "type": "message",
@@ -338,7 +244,24 @@ def _bot_message(args: JsonDict, ts: str) -> JsonDict:
     }
     if "blocks" in args:
         message["blocks"] = args["blocks"]
+    if args.get("metadata"):
+        message["metadata"] = args["metadata"]
     return message
+
+
+def _channel_object(channel_id: str, settings: _ChannelSettings) -> JsonDict:
+    channel = _load_fixture("method_conversations.list_first_page.json")["channels"][0]
+    legacy_private = channel_id.startswith("G")  # private channels made before 2021 are "groups"
+    channel.update(
+        id=channel_id,
+        name=settings.name,
+        name_normalized=settings.name,
+        is_channel=not legacy_private,
+        is_group=legacy_private,
+        is_general=False,
+        is_private=settings.is_private,
+    )
+    return channel
 
 
 def _user_object(user_id: str, settings: _UserSettings, *, include_locale: bool) -> JsonDict:
@@ -377,6 +300,27 @@ def _encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
 
 
+def _page(items: list[Any], args: JsonDict, default_limit: int) -> tuple[list[Any], str] | None:
+    """One page of ``items`` and the cursor to the next ("" on the last); None for a foreign cursor."""
+    start = _decode_cursor(args.get("cursor"))
+    if start is None:
+        return None
+    end = min(start + (int(args.get("limit") or 0) or default_limit), len(items))
+    return items[start:end], _encode_cursor(end) if end < len(items) else ""
+
+
+def _ts_range(args: JsonDict) -> TsRange | str:
+    """The window a history read asked for, or the error Slack gives for a malformed bound."""
+    bounds: dict[str, Any] = {}
+    for name in ("oldest", "latest"):
+        if args.get(name) in (None, ""):
+            continue
+        bounds[name] = parse_ts(args[name])
+        if bounds[name] is None:
+            return f"invalid_ts_{name}"
+    return TsRange(**bounds, inclusive=_is_true(args.get("inclusive")))
+
+
 def _decode_cursor(cursor: str | None) -> int | None:
     """Turn a cursor back into a list offset; None means Slack would answer invalid_cursor."""
     if not cursor:
@@ -389,16 +333,21 @@ def _decode_cursor(cursor: str | None) -> int | None:
 
 
 class SlackApiStub:
-    """A real HTTP server answering like Slack's Web API and remembering every call it got."""
+    """A real HTTP server answering like Slack's Web API and remembering every call it got.
 
-    def __init__(self) -> None:
+    ``monotonic`` times the rate-limit windows; a test can pass its own clock to step through them.
+    """
+
+    def __init__(self, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.invalid_block_errors: list[str] = []
         self._calls: list[ApiCall] = []
         self._canned: defaultdict[str, deque[_Reply]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
+        self._faults = FaultPlan(monotonic)
         self._users: dict[str, _UserSettings] = {}
-        self._threads: dict[tuple[str, str], list[JsonDict]] = {}
-        self._thread_of: dict[tuple[str, str], str] = {}
+        self._channels: dict[str, _ChannelSettings] = {}
+        self._messages = MessageStore()
+        self._home_views: dict[str, JsonDict] = {}
         self._reactions: set[tuple[str, str, str]] = set()
         self._clock = _TsClock()
         self._view_numbers = itertools.count(1)
@@ -414,9 +363,13 @@ class SlackApiStub:
             "views.open": self._new_view,
             "views.push": self._new_view,
             "views.update": self._update_view,
+            "views.publish": self._publish_view,
             "users.info": self._users_info,
+            "users.lookupByEmail": self._lookup_by_email,
+            "conversations.history": self._history,
             "conversations.replies": self._replies,
             "conversations.info": self._conversation_info,
+            "conversations.list": self._conversations_list,
             "conversations.open": self._open_conversation,
             "reactions.add": self._add_reaction,
             "users.conversations": self._users_conversations,
@@ -490,7 +443,7 @@ class SlackApiStub:
         status_text: str = "",
         status_emoji: str = "",
     ) -> None:
-        """Describe a user as users.info will report them."""
+        """Describe a user as users.info and users.lookupByEmail ({name}@example.com) will report them."""
         self._users[user_id] = _UserSettings.for_user(
             user_id,
             name=name,
@@ -502,13 +455,58 @@ class SlackApiStub:
             status_emoji=status_emoji,
         )
 
+    def set_channel(self, channel_id: str, name: str, is_private: bool = False) -> None:
+        """Register a channel for conversations.list (in registration order) and conversations.info."""
+        self._channels[channel_id] = _ChannelSettings(name, is_private)
+
     def set_thread(self, channel: str, thread_ts: str, messages: list[JsonDict]) -> None:
-        """Give conversations.replies a thread to return; the parent message comes first, as in Slack."""
-        stored = [{"type": "message", "thread_ts": thread_ts, **copy.deepcopy(m)} for m in messages]
-        self._threads[(channel, thread_ts)] = stored
-        for message in stored:
-            if message.get("ts", thread_ts) != thread_ts:
-                self._thread_of[(channel, message["ts"])] = thread_ts
+        """Give conversations.replies a thread to return; the parent message comes first, as in Slack.
+
+        The parent also shows in conversations.history, and the bot's own replies in the thread are
+        merged in. Setting a thread again replaces what the test gave before, not what the bot posted.
+        """
+        stored = [
+            {"type": "message", "thread_ts": thread_ts, "ts": thread_ts, **copy.deepcopy(m)} for m in messages
+        ]
+        self._messages.replace_thread(channel, thread_ts, stored)
+
+    # Faults; each holds until clear_faults() (or up(), for an outage)
+
+    def rate_limit(self, method: str | None, per_second: int) -> None:
+        """Allow ``per_second`` calls to ``method`` (None: all methods together) per one-second window.
+
+        A window opens with its first call; calls beyond the limit get HTTP 429 "ratelimited" with
+        Retry-After in whole seconds until the window closes, and have no effect.
+        """
+        self._faults.rate_limit(method, per_second)
+
+    def fail_every(
+        self, n: int, status: int = 429, retry_after: int = 1, methods: set[str] | None = None
+    ) -> None:
+        """Fail every ``n``-th call (to ``methods``, or to any method) with ``status``, without effect.
+
+        Counting starts now; a new rule replaces the old one. 429 carries Retry-After, 5xx an error body.
+        """
+        self._faults.fail_every(n, status, retry_after, methods)
+
+    def down(self, status: int = 503) -> None:
+        """Fail every call with ``status`` and no effect until up() (an outage)."""
+        self._faults.down(status)
+
+    def up(self) -> None:
+        """End an outage started with down()."""
+        self._faults.up()
+
+    def lose_responses(self, method: str, times: int = 1) -> None:
+        """Let the next ``times`` calls to ``method`` take effect but answer 503, as if the answer was lost.
+
+        This is how a send whose outcome is in doubt is made: Slack posted it, the bot never heard so.
+        """
+        self._faults.lose_responses(method, times)
+
+    def clear_faults(self) -> None:
+        """Lift every rate limit, fail_every rule, outage and pending lost answer."""
+        self._faults.clear()
 
     # Assertions
 
@@ -516,11 +514,36 @@ class SlackApiStub:
         """Recorded calls in arrival order, optionally only those to one method."""
         return [call for call in self._calls if method is None or call.method == method]
 
+    def performed(self, method: str | None = None) -> list[ApiCall]:
+        """Recorded calls that Slack acted on (answered ok, or acted on with the answer lost)."""
+        return [call for call in self.calls(method) if call.took_effect]
+
     def last(self, method: str) -> ApiCall:
         matching = self.calls(method)
         if not matching:
             raise AssertionError(f"{method} was never called; seen: {self._seen()}")
         return matching[-1]
+
+    def messages(self, channel: str | None = None) -> list[JsonDict]:
+        """What the bot posted and did not delete, as edited since, in post order.
+
+        Each message is a copy in Slack's shape with its metadata, plus ``channel`` (a DM's D… id
+        when the bot posted to a user).
+        """
+        return [
+            {**copy.deepcopy(message), "channel": where} for where, message in self._messages.posted(channel)
+        ]
+
+    def messages_with_metadata(self, event_type: str) -> list[JsonDict]:
+        """The bot's messages whose metadata has this event_type, in post order (to count deliveries)."""
+        return [m for m in self.messages() if m.get("metadata", {}).get("event_type") == event_type]
+
+    def home_view(self, user: str) -> JsonDict:
+        """The Home tab last published for ``user``, as views.publish answered it."""
+        if user not in self._home_views:
+            published = ", ".join(self._home_views) or "nobody"
+            raise AssertionError(f"no Home tab was published for {user}; published for: {published}")
+        return copy.deepcopy(self._home_views[user])
 
     async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[ApiCall]:
         """Wait for work the bot does in the background (acks first, Slack calls later)."""
@@ -535,7 +558,7 @@ class SlackApiStub:
         return self.calls(method)
 
     def clear(self) -> None:
-        """Forget recorded calls and block errors; users, threads and canned replies stay."""
+        """Forget recorded calls and block errors; users, messages, faults and canned replies stay."""
         self._calls.clear()
         self.invalid_block_errors.clear()
 
@@ -550,22 +573,35 @@ class SlackApiStub:
         args = await _read_args(request)
         if method in self._delays:
             await asyncio.sleep(self._delays[method])
-        reply, block_errors = self._answer(method, args, request.headers)
-        self._calls.append(ApiCall(method, args, dict(request.headers), reply.status, block_errors))
-        self.invalid_block_errors.extend(block_errors)
+        outcome = self._answer(method, args, request.headers)
+        reply = outcome.reply
+        self._calls.append(
+            ApiCall(
+                method, args, dict(request.headers), reply.status, outcome.block_errors, outcome.took_effect
+            )
+        )
+        self.invalid_block_errors.extend(outcome.block_errors)
         return web.json_response(reply.payload, status=reply.status, headers=reply.headers)
 
-    def _answer(self, method: str, args: JsonDict, headers: Mapping[str, str]) -> tuple[_Reply, list[str]]:
-        """Check in Slack's order: authentication, then rate limits and canned replies, then Block Kit."""
+    def _answer(self, method: str, args: JsonDict, headers: Mapping[str, str]) -> _Outcome:
+        """Check in Slack's order: authentication, faults, canned replies, Block Kit; then act.
+
+        A lost answer is decided last, because Slack has already acted when the answer goes missing.
+        """
         auth_error = _auth_error(headers, args)
         if auth_error:
-            return _Reply(_failure(auth_error)), []
+            return _Outcome(_Reply(_failure(auth_error)))
+        if fault := self._faults.refusal_for(method):
+            return _Outcome(_Reply.refused(fault))
         if self._canned[method]:
-            return self._canned[method].popleft(), []
+            canned = self._canned[method].popleft()
+            return _Outcome(canned, took_effect=canned.status == 200 and canned.payload.get("ok") is True)
         block_errors = _block_kit_errors(method, args)
-        if block_errors:
-            return _Reply(_rejection(method, block_errors)), block_errors
-        return _Reply(self._handlers.get(method, _ok)(args)), []
+        payload = _rejection(method, block_errors) if block_errors else self._handlers.get(method, _ok)(args)
+        reply = _Reply(payload)
+        if self._faults.loses_answer(method):
+            reply = _Reply.refused(refusal(503))
+        return _Outcome(reply, block_errors, took_effect=payload.get("ok") is True)
 
     # Default replies, one per Web API method
 
@@ -586,20 +622,36 @@ class SlackApiStub:
             return _failure("channel_not_found")
         if not (args.get("text") or args.get("blocks") or args.get("attachments")):
             return _failure("no_text")
+        if metadata_error := _metadata_error(args):
+            return _failure(metadata_error)
         channel = _conversation_id(args["channel"])
         ts = self._clock.next()
         message = _bot_message(args, ts)
         if thread_ts := args.get("thread_ts"):
             message["thread_ts"] = thread_ts
-            self._thread_of[(channel, ts)] = thread_ts
-        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        self._messages.add(channel, message, posted_by_bot=True)
+        return {"ok": True, "channel": channel, "ts": ts, "message": copy.deepcopy(message)}
 
     def _update_message(self, args: JsonDict) -> JsonDict:
-        channel, ts = args.get("channel"), args.get("ts")
-        if not channel or not ts:
+        channel, ts = args.get("channel", ""), args.get("ts", "")
+        message = self._messages.find(channel, ts)
+        if message is None:
             return _failure("message_not_found")
-        text = args.get("text", "")
-        return {"ok": True, "channel": channel, "ts": ts, "text": text, "message": _bot_message(args, ts)}
+        if not _is_bot_message(message):
+            return _failure("cant_update_message")
+        if metadata_error := _metadata_error(args):
+            return _failure(metadata_error)
+        # Slack keeps what the update leaves out; an empty blocks list removes the blocks.
+        if "text" in args:
+            message["text"] = args["text"]
+        if args.get("blocks"):
+            message["blocks"] = args["blocks"]
+        elif "blocks" in args:
+            message.pop("blocks", None)
+        if args.get("metadata"):
+            message["metadata"] = args["metadata"]
+        text = message.get("text", "")
+        return {"ok": True, "channel": channel, "ts": ts, "text": text, "message": copy.deepcopy(message)}
 
     def _post_ephemeral(self, args: JsonDict) -> JsonDict:
         if not args.get("channel"):
@@ -607,9 +659,13 @@ class SlackApiStub:
         return {"ok": True, "message_ts": self._clock.next()}
 
     def _delete_message(self, args: JsonDict) -> JsonDict:
-        channel, ts = args.get("channel"), args.get("ts")
-        if not channel or not ts:
+        channel, ts = args.get("channel", ""), args.get("ts", "")
+        message = self._messages.find(channel, ts)
+        if message is None:
             return _failure("message_not_found")
+        if not _is_bot_message(message):
+            return _failure("cant_delete_message")
+        self._messages.remove(channel, ts)
         return {"ok": True, "channel": channel, "ts": ts}
 
     def _permalink(self, args: JsonDict) -> JsonDict:
@@ -617,21 +673,34 @@ class SlackApiStub:
         if not channel or not ts:
             return _failure("message_not_found")
         permalink = f"{WORKSPACE_URL}archives/{channel}/p{ts.replace('.', '')}"
-        if thread_ts := self._thread_of.get((channel, ts)):
+        message = self._messages.find(channel, ts) or {}
+        if (thread_ts := message.get("thread_ts", ts)) != ts:
             permalink += f"?thread_ts={thread_ts}&cid={channel}"
         return {"ok": True, "channel": channel, "permalink": permalink}
 
     def _new_view(self, args: JsonDict) -> JsonDict:
-        return self._view_reply(args, self._next_view_id())
+        return {"ok": True, "view": self._view_object(args, self._next_view_id())}
 
     def _update_view(self, args: JsonDict) -> JsonDict:
-        return self._view_reply(args, args.get("view_id") or self._next_view_id())
+        return {"ok": True, "view": self._view_object(args, args.get("view_id") or self._next_view_id())}
+
+    def _publish_view(self, args: JsonDict) -> JsonDict:
+        """A user's Home tab keeps its view id; a stale ``hash`` means someone published in between."""
+        user_id = args.get("user_id")
+        if not user_id:
+            return _failure("invalid_arguments")
+        current = self._home_views.get(user_id)
+        if current and args.get("hash") and args["hash"] != current["hash"]:
+            return _failure("hash_conflict")
+        view = self._view_object(args, current["id"] if current else self._next_view_id())
+        self._home_views[user_id] = view
+        return {"ok": True, "view": copy.deepcopy(view)}
 
     def _next_view_id(self) -> str:
         return f"V{next(self._view_numbers):010d}"
 
-    def _view_reply(self, args: JsonDict, view_id: str) -> JsonDict:
-        view = {
+    def _view_object(self, args: JsonDict, view_id: str) -> JsonDict:
+        return {
             "callback_id": "",
             "private_metadata": "",
             "external_id": "",
@@ -643,7 +712,6 @@ class SlackApiStub:
             "state": {"values": {}},
             "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
         }
-        return {"ok": True, "view": view}
 
     def _users_info(self, args: JsonDict) -> JsonDict:
         user_id = args.get("user")
@@ -653,31 +721,72 @@ class SlackApiStub:
         user = _user_object(user_id, settings, include_locale=_is_true(args.get("include_locale")))
         return {"ok": True, "user": user}
 
-    def _replies(self, args: JsonDict) -> JsonDict:
-        messages = self._threads.get((args.get("channel", ""), args.get("ts", "")))
-        if messages is None:
-            return _failure("thread_not_found")
-        start = _decode_cursor(args.get("cursor"))
-        if start is None:
+    def _lookup_by_email(self, args: JsonDict) -> JsonDict:
+        email = str(args.get("email", "")).lower()
+        for user_id, settings in self._users.items():
+            if f"{settings.name}@example.com".lower() == email:
+                return {"ok": True, "user": _user_object(user_id, settings, include_locale=False)}
+        return _failure("users_not_found")
+
+    def _history(self, args: JsonDict) -> JsonDict:
+        channel = args.get("channel")
+        if not channel:
+            return _failure("channel_not_found")
+        window = _ts_range(args)
+        if isinstance(window, str):
+            return _failure(window)
+        messages = [m for m in self._messages.top_level(channel) if window.holds(m["ts"])]
+        page = _page(messages, args, _LIST_DEFAULT_LIMIT)
+        if page is None:
             return _failure("invalid_cursor")
-        limit = int(args.get("limit") or 0) or _REPLIES_DEFAULT_LIMIT
-        end = min(start + limit, len(messages))
-        has_more = end < len(messages)
+        shown, next_cursor = page
+        include_metadata = _is_true(args.get("include_all_metadata"))
         return {
             "ok": True,
-            "messages": copy.deepcopy(messages[start:end]),
-            "has_more": has_more,
-            "response_metadata": {"next_cursor": _encode_cursor(end) if has_more else ""},
+            "messages": [as_read(m, include_metadata=include_metadata) for m in shown],
+            "has_more": bool(next_cursor),
+            "pin_count": 0,
+            "channel_actions_ts": None,
+            "channel_actions_count": 0,
+            "response_metadata": {"next_cursor": next_cursor},
+        }
+
+    def _replies(self, args: JsonDict) -> JsonDict:
+        messages = self._messages.thread(args.get("channel", ""), args.get("ts", ""))
+        if not messages:
+            return _failure("thread_not_found")
+        page = _page(messages, args, _REPLIES_DEFAULT_LIMIT)
+        if page is None:
+            return _failure("invalid_cursor")
+        shown, next_cursor = page
+        include_metadata = _is_true(args.get("include_all_metadata"))
+        return {
+            "ok": True,
+            "messages": [as_read(m, include_metadata=include_metadata) for m in shown],
+            "has_more": bool(next_cursor),
+            "response_metadata": {"next_cursor": next_cursor},
         }
 
     def _conversation_info(self, args: JsonDict) -> JsonDict:
         channel_id = args.get("channel")
         if not channel_id:
             return _failure("channel_not_found")
-        channel = _load_fixture("method_conversations.list_first_page.json")["channels"][0]
-        name = f"channel-{channel_id.lower()}"
-        channel.update(id=channel_id, name=name, name_normalized=name, is_general=False, is_private=False)
-        return {"ok": True, "channel": channel}
+        settings = self._channels.get(channel_id) or _ChannelSettings(f"channel-{channel_id.lower()}", False)
+        return {"ok": True, "channel": _channel_object(channel_id, settings)}
+
+    def _conversations_list(self, args: JsonDict) -> JsonDict:
+        """Slack lists public channels unless ``types`` asks for more; none here is archived."""
+        types = set(str(args.get("types") or "public_channel").split(","))
+        channels = [
+            _channel_object(channel_id, settings)
+            for channel_id, settings in self._channels.items()
+            if ("private_channel" if settings.is_private else "public_channel") in types
+        ]
+        page = _page(channels, args, _LIST_DEFAULT_LIMIT)
+        if page is None:
+            return _failure("invalid_cursor")
+        shown, next_cursor = page
+        return {"ok": True, "channels": shown, "response_metadata": {"next_cursor": next_cursor}}
 
     def _open_conversation(self, args: JsonDict) -> JsonDict:
         users = args.get("users")
