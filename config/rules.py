@@ -9,16 +9,26 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from config.lead_rules import LeadRules
 from config.toml_lines import key_lines, line_of
 from domain.archive import ArchiveSyntax
+from domain.calendar import WorkCalendar
 from domain.signals import SignalRule
 
 DEFAULT_RULES_NAME = "default_rules.toml"
@@ -91,13 +101,108 @@ class Competitors(Strict):
     label: Label = Label(en="Competitor mentioned", zh="提及竞品")
 
 
+_WEEKDAY_NAMES = {
+    "mon": 0, "monday": 0, "周一": 0, "星期一": 0, "礼拜一": 0,
+    "tue": 1, "tues": 1, "tuesday": 1, "周二": 1, "星期二": 1, "礼拜二": 1,
+    "wed": 2, "wednesday": 2, "周三": 2, "星期三": 2, "礼拜三": 2,
+    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "周四": 3, "星期四": 3, "礼拜四": 3,
+    "fri": 4, "friday": 4, "周五": 4, "星期五": 4, "礼拜五": 4,
+    "sat": 5, "saturday": 5, "周六": 5, "星期六": 5, "礼拜六": 5,
+    "sun": 6, "sunday": 6, "周日": 6, "星期日": 6, "礼拜日": 6, "周天": 6, "星期天": 6, "礼拜天": 6,
+}  # fmt: skip
+_WEEKDAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _weekday_number(value: Any) -> int:
+    """A weekday written by name ("sat", "Saturday", 周六, 星期六) as date.weekday() numbers it.
+
+    Numbers are refused: whether 0 or 1 or 7 is Sunday depends on who wrote the file.
+    """
+    if not isinstance(value, str) or value.strip().lower() not in _WEEKDAY_NAMES:
+        raise ValueError(
+            f"{_shown(value)} is not a day of the week; write mon … sun, Monday … Sunday or 周一 … 周日"
+        )
+    return _WEEKDAY_NAMES[value.strip().lower()]
+
+
+def _calendar_date(value: Any) -> date:
+    """A date written "2026-10-01" or as a bare TOML date; anything else is a mistake to report."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass  # 2026-02-30: shaped like a date, but no such day
+    raise ValueError(f'{_shown(value)} is not a date; write it as YYYY-MM-DD, e.g. "2026-10-01"')
+
+
+def _shown(value: Any) -> str:
+    """A value as it looks in the file: text quoted, TOML dates and numbers as written."""
+    if isinstance(value, str):
+        return repr(value)
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+Weekday = Annotated[int, BeforeValidator(_weekday_number)]
+CalendarDate = Annotated[date, BeforeValidator(_calendar_date)]
+
+
+class CalendarRules(Strict):
+    """The team's working week and its dated exceptions, for deadlines such as "3 business days".
+
+    `weekend` names the days off each week; `holidays` are dates off; `working_days` are weekend dates
+    that are worked instead (China's 调休 make-up days).
+    """
+
+    weekend: list[Weekday] = Field(default_factory=lambda: [5, 6])
+    holidays: list[CalendarDate] = Field(default_factory=list)
+    working_days: list[CalendarDate] = Field(default_factory=list)
+
+    @field_validator("weekend")
+    @classmethod
+    def _some_day_is_worked(cls, weekend: list[int]) -> list[int]:
+        if len(set(weekend)) == 7:
+            raise ValueError("the weekend cannot be the whole week: keep at least one working day")
+        return weekend
+
+    @field_validator("working_days")
+    @classmethod
+    def _make_up_days_are_weekend_days(cls, days: list[date], info: ValidationInfo) -> list[date]:
+        weekend = set(info.data.get("weekend", []))
+        holidays = set(info.data.get("holidays", []))
+        for day in days:
+            if day in holidays:
+                raise ValueError(f"{day} is also listed as a holiday; keep it in one list only")
+            if "weekend" in info.data and day.weekday() not in weekend:
+                # A make-up day on a weekday changes nothing, so it is most likely a mistyped date.
+                raise ValueError(
+                    f"{day} is a {_WEEKDAY_LABELS[day.weekday()]}, already a working day; "
+                    "list only weekend days that are worked"
+                )
+        return days
+
+    def to_domain(self) -> WorkCalendar:
+        """The section as the domain counts with it."""
+        return WorkCalendar(
+            weekend=frozenset(self.weekend),
+            holidays=frozenset(self.holidays),
+            working_days=frozenset(self.working_days),
+        )
+
+
 class Rules(Strict):
-    """The whole rules file."""
+    """The whole rules file.
+
+    The `[calendar]` section is kept as `calendar_section`, so that `calendar` can be the WorkCalendar
+    the domain uses; error messages still say `calendar.…`, as the file does.
+    """
 
     archive: ArchiveRules = ArchiveRules()
     signals: list[SignalSpec] = Field(default_factory=list)
     competitors: Competitors = Competitors()
     leads: LeadRules = LeadRules()
+    calendar_section: CalendarRules = Field(default=CalendarRules(), alias="calendar")
 
     @field_validator("signals")
     @classmethod
@@ -119,6 +224,11 @@ class Rules(Strict):
             customer_prefixes=tuple(a.customer_prefixes),
             next_prefixes=tuple(a.next_prefixes),
         )
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        """The team's working days, as deadlines like 3个工作日内 are counted."""
+        return self.calendar_section.to_domain()
 
     @cached_property
     def signal_rules(self) -> tuple[SignalRule, ...]:

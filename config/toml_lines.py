@@ -24,15 +24,20 @@ def _split_dotted(name: str) -> list[str]:
 
 
 def key_lines(text: str) -> dict[KeyPath, int]:
-    """Map each key path in `text` to its 1-based line number."""
+    """Map each key path in `text` to its 1-based line number.
+
+    An array's elements are mapped too, by index, to the line where each one starts: a holiday list
+    written one date a line gets its bad date pointed at, not just the line that opened the list.
+    """
     lines: dict[KeyPath, int] = {}
     array_counts: dict[KeyPath, int] = {}
     table: KeyPath = ()
-    open_brackets = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if open_brackets > 0:  # inside a multi-line array: its keys belong to the line that opened it
-            open_brackets += line.count("[") - line.count("]")
-            continue
+    rows = text.splitlines()
+    row = 0
+    while row < len(rows):
+        line = rows[row]
+        number = row + 1
+        row += 1
         header = _TABLE.match(line)
         if header:
             path = tuple(_split_dotted(header.group("name")))
@@ -51,8 +56,63 @@ def key_lines(text: str) -> dict[KeyPath, int]:
             rest = line[key.end() :]
             for inline in _INLINE_KEY.finditer(rest):
                 lines.setdefault((*path, inline.group("key").strip("\"'")), number)
-            open_brackets = rest.count("[") - rest.count("]")
+            value_at = len(line) - len(rest.lstrip())
+            if line.startswith("[", value_at):
+                # Keys inside a multi-line array belong to it, so scanning resumes after its last line.
+                starts, row = _array_elements(rows, number - 1, value_at)
+                for index, element_line in enumerate(starts):
+                    lines.setdefault((*path, index), element_line)
     return lines
+
+
+def _array_elements(rows: list[str], row: int, column: int) -> tuple[list[int], int]:
+    """Lines on which each element of the array opening at rows[row][column] starts.
+
+    Returns them with the index of the row after the array closes.  Strings are stepped over whole, so
+    a bracket, comma or # inside quotes is text, not structure.
+    """
+    starts: list[int] = []
+    depth = 0
+    expecting = False  # at depth 1, after "[" or ",": the next visible character starts an element
+    quote = ""
+    while row < len(rows):
+        line = rows[row]
+        i = column
+        while i < len(line):
+            char = line[i]
+            if quote:
+                if char == "\\" and quote in ('"', '"""'):
+                    i += 2
+                elif line.startswith(quote, i):
+                    i += len(quote)
+                    quote = ""
+                else:
+                    i += 1
+                continue
+            if char == "#":
+                break
+            if not char.isspace() and depth == 1 and expecting and char not in ",]":
+                starts.append(row + 1)
+                expecting = False
+            if char in "[{":
+                depth += 1
+                expecting = depth == 1
+            elif char in "]}":
+                depth -= 1
+                if depth == 0:
+                    return starts, row + 1
+            elif char == "," and depth == 1:
+                expecting = True
+            elif char in "\"'":
+                quote = char * 3 if line.startswith(char * 3, i) else char
+                i += len(quote)
+                continue
+            i += 1
+        if len(quote) == 1:
+            quote = ""  # a one-line string cannot go on: the file is broken, and tomllib says where
+        row += 1
+        column = 0
+    return starts, row
 
 
 def _resolve(path: tuple[str, ...], array_counts: dict[KeyPath, int]) -> KeyPath:

@@ -24,12 +24,16 @@ Readings chosen where the words are ambiguous:
   future one; they never give a due date.
 - Abbreviated weekdays (mon, tue, wed, thu, fri) count in any case, but "Sat" only capitalised, since
   "sat" is a verb, and "Sun" not at all, since it is a common surname.
+- "3 business days", "within 3 working days", "2 workdays", 3个工作日 and 3个工作日内 count that many
+  working days after today on the team's calendar (Monday to Friday when none is given): from a
+  Thursday, 2 working days is Monday.  A bare count needs a working-day word beside it ("2 weeks" alone
+  is not a date, "2 workdays" is), and "a business day" only counts after in, within or after.
 - A leading "by", "before", "until", "till", "on", "due" or "at", and a trailing 前, 之前 or 以前, belong
   to the phrase's span, so a caller can cut the whole phrase out of the sentence.
 """
 
-import calendar
 import re
+from calendar import monthrange
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -38,6 +42,8 @@ from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 import dateparser
+
+from domain.calendar import WorkCalendar
 
 END_OF_BUSINESS = time(18, 0)
 
@@ -88,11 +94,11 @@ def _add_months(day: date, months: int) -> date:
     """The same day `months` later, moved back to the month's last day when that month is shorter."""
     years, month_index = divmod(day.month - 1 + months, 12)
     year, month = day.year + years, month_index + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def _month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day.replace(day=monthrange(day.year, day.month)[1])
 
 
 def _weekday_date(today: date, weekday: int, weeks_ahead: int | None) -> date:
@@ -205,6 +211,27 @@ def _read_offset(match: re.Match[str], today: date) -> date:
     count = _read_number(match["count"])
     days, months = _UNIT_STEPS[match["unit"].lower().lstrip("个")]
     return _add_months(today, months * count) + timedelta(days=days * count)
+
+
+# Working days are counted on the team's calendar, so these readers also take it (see _day_rules).
+_CN_WORKING_DAYS = re.compile(
+    rf"(?<!\d)(?P<count>{_CN_COUNT})\s*个?\s*工作日(?:以后|之后|后|以内|之内|内|(?!之前|以前|前))"
+)
+_EN_WORKING_DAY_WORD = r"(?:business|working|work)[\s-]*days?"
+_EN_WORKING_DAYS_AHEAD = re.compile(
+    rf"\b(?:in|within|after)\s+(?P<count>{_EN_COUNT})\s+{_EN_WORKING_DAY_WORD}\b(?:\s+from\s+now\b)?",
+    re.IGNORECASE,
+)
+# Without "in": "2 workdays", "3 business days from now"; "a business day" alone is not a deadline,
+# and "3 business days ago" (3个工作日前) is in the past.
+_EN_WORKING_DAYS_BARE = re.compile(
+    rf"\b(?P<count>(?!an?\b){_EN_COUNT})\s+{_EN_WORKING_DAY_WORD}\b(?:\s+(?:later|from\s+now)\b|(?!\s+ago\b))",
+    re.IGNORECASE,
+)
+
+
+def _read_working_days(match: re.Match[str], today: date, work_calendar: WorkCalendar) -> date:
+    return work_calendar.add_working_days(today, _read_number(match["count"]))
 
 
 _WEEKDAY_INDEX = {
@@ -352,8 +379,12 @@ _DAY_READERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], date], date 
 )
 
 
-def _day_rules(today: date) -> list[_Rule[date]]:
-    return [_Rule(pattern, partial(read, today=today)) for pattern, read in _DAY_READERS]
+def _day_rules(today: date, work_calendar: WorkCalendar) -> list[_Rule[date]]:
+    working_days = partial(_read_working_days, today=today, work_calendar=work_calendar)
+    return [_Rule(pattern, partial(read, today=today)) for pattern, read in _DAY_READERS] + [
+        _Rule(pattern, working_days)
+        for pattern in (_CN_WORKING_DAYS, _EN_WORKING_DAYS_AHEAD, _EN_WORKING_DAYS_BARE)
+    ]
 
 
 # --- times ---------------------------------------------------------------------------------------
@@ -462,17 +493,18 @@ def _time_only(text: str, clocks: list[_Found[time]], local_now: datetime) -> Du
 # --- public --------------------------------------------------------------------------------------
 
 
-def find_due(text: str, now: datetime, tz: str) -> DueMatch | None:
+def find_due(text: str, now: datetime, tz: str, *, calendar: WorkCalendar | None = None) -> DueMatch | None:
     """Find the due date in `text` and where it was written, so callers can show what they read.
 
     `now` (timezone-aware, any zone) is the moment relative words count from; it is a parameter so
     that reading stays pure and testable.  The words are meant in the IANA zone `tz`, and the due date
-    comes back in it.  Returns None when the text names no date or time.
+    comes back in it.  `calendar` is the team's working days, for phrases such as 3个工作日内; without
+    one, Monday to Friday are worked.  Returns None when the text names no date or time.
     """
     zone = ZoneInfo(tz)
     local_now = now.astimezone(zone)
     clocks = _scan(text, _CLOCK_RULES)
-    day = _first(_scan(text, _day_rules(local_now.date())))
+    day = _first(_scan(text, _day_rules(local_now.date(), calendar or WorkCalendar())))
     if day is None:
         return _time_only(text, clocks, local_now)
     clock = _clock_beside(text, day, clocks)
@@ -483,11 +515,11 @@ def find_due(text: str, now: datetime, tz: str) -> DueMatch | None:
     return _due_match(text, due, min(day.start, clock.start), max(day.end, clock.end), has_time=True)
 
 
-def parse_due(text: str, now: datetime, tz: str) -> datetime | None:
+def parse_due(text: str, now: datetime, tz: str, *, calendar: WorkCalendar | None = None) -> datetime | None:
     """The due date a person typed (e.g. "send the report by Friday", "下周三 发检测报告"), or None.
 
     This is the one reader for every place a date is typed, so the same words always mean the same day.
     The result is timezone-aware in `tz`; see find_due for the arguments.
     """
-    found = find_due(text, now, tz)
+    found = find_due(text, now, tz, calendar=calendar)
     return found.due if found else None

@@ -1,11 +1,12 @@
 """Tests for domain.dates: the due-date reader, in English and Chinese, against a fixed clock."""
 
 import dataclasses
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from domain.calendar import WorkCalendar
 from domain.dates import DueMatch, find_due, parse_due
 
 SHANGHAI = "Asia/Shanghai"
@@ -330,3 +331,106 @@ def test_due_match_is_frozen() -> None:
     assert found is not None
     with pytest.raises(dataclasses.FrozenInstanceError):
         found.start = 1  # type: ignore[misc]
+
+
+# Working days.  NOW is a Wednesday, so 3 working days runs across the weekend to Monday.
+WORKING_DAYS = [
+    ("3个工作日内", local(2026, 11, 30), "3个工作日内"),
+    ("3个工作日", local(2026, 11, 30), "3个工作日"),
+    ("三个工作日内", local(2026, 11, 30), "三个工作日内"),
+    ("两个工作日后", local(2026, 11, 27), "两个工作日后"),
+    ("十个工作日之内", local(2026, 12, 9), "十个工作日之内"),
+    ("5工作日内", local(2026, 12, 2), "5工作日内"),
+    ("in 3 business days", local(2026, 11, 30), "in 3 business days"),
+    ("within 3 working days", local(2026, 11, 30), "within 3 working days"),
+    ("2 workdays", local(2026, 11, 27), "2 workdays"),
+    ("in two work days", local(2026, 11, 27), "in two work days"),
+    ("within a business day", local(2026, 11, 26), "within a business day"),
+    ("1 business day", local(2026, 11, 26), "1 business day"),
+    ("3 business days from now", local(2026, 11, 30), "3 business days from now"),
+    ("3 working days later", local(2026, 11, 30), "3 working days later"),
+]
+
+
+@pytest.mark.parametrize(("text", "due", "phrase"), WORKING_DAYS)
+def test_working_days_count_monday_to_friday_without_a_calendar(
+    text: str, due: datetime, phrase: str
+) -> None:
+    assert_reads(text, NOW, SHANGHAI, due, phrase, has_time=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "phrase", "has_time"),
+    [
+        ("请在3个工作日内回复报价", local(2026, 11, 30), "3个工作日内", False),
+        (
+            "send the revised quote within 2 business days",
+            local(2026, 11, 27),
+            "within 2 business days",
+            False,
+        ),
+        ("3个工作日内下午3点前给王总回电", local(2026, 11, 30, 15), "3个工作日内下午3点前", True),
+        ("in 3 business days at 10am", local(2026, 11, 30, 10), "in 3 business days at 10am", True),
+    ],
+)
+def test_working_days_inside_a_sentence(text: str, due: datetime, phrase: str, has_time: bool) -> None:
+    assert_reads(text, NOW, SHANGHAI, due, phrase, has_time)
+
+
+# A Golden Week shaped like China's: Thursday 1 to Wednesday 7 October 2026 off, with Sunday
+# 20 September and Saturday 10 October worked to make up for it.
+GOLDEN_WEEK = WorkCalendar(
+    holidays=frozenset(date(2026, 10, day) for day in range(1, 8)),
+    working_days=frozenset({date(2026, 9, 20), date(2026, 10, 10)}),
+)
+BEFORE_GOLDEN_WEEK = datetime(2026, 9, 30, 10, 0, tzinfo=ZoneInfo(SHANGHAI))  # a Wednesday
+LAST_DAY_BEFORE_MAKE_UP = datetime(2026, 10, 9, 10, 0, tzinfo=ZoneInfo(SHANGHAI))  # a Friday
+SATURDAY_BEFORE_MAKE_UP = datetime(2026, 9, 19, 10, 0, tzinfo=ZoneInfo(SHANGHAI))
+
+
+@pytest.mark.parametrize(
+    ("now", "calendar", "text", "due"),
+    [
+        (BEFORE_GOLDEN_WEEK, None, "3个工作日内", local(2026, 10, 5)),
+        (BEFORE_GOLDEN_WEEK, GOLDEN_WEEK, "3个工作日内", local(2026, 10, 10)),
+        (BEFORE_GOLDEN_WEEK, GOLDEN_WEEK, "1个工作日", local(2026, 10, 8)),
+        (BEFORE_GOLDEN_WEEK, GOLDEN_WEEK, "within 2 working days", local(2026, 10, 9)),
+        (BEFORE_GOLDEN_WEEK, GOLDEN_WEEK, "三个工作日内", local(2026, 10, 10)),
+        (BEFORE_GOLDEN_WEEK, GOLDEN_WEEK, "3天后", local(2026, 10, 3)),
+        (LAST_DAY_BEFORE_MAKE_UP, GOLDEN_WEEK, "in 1 business day", local(2026, 10, 10)),
+        (LAST_DAY_BEFORE_MAKE_UP, GOLDEN_WEEK, "2 workdays", local(2026, 10, 12)),
+        (LAST_DAY_BEFORE_MAKE_UP, None, "in 1 business day", local(2026, 10, 12)),
+        (SATURDAY_BEFORE_MAKE_UP, GOLDEN_WEEK, "一个工作日内", local(2026, 9, 20)),
+        (SATURDAY_BEFORE_MAKE_UP, None, "一个工作日内", local(2026, 9, 21)),
+        (SATURDAY, WorkCalendar(), "3 business days", local(2026, 12, 2)),
+        (FRIDAY, WorkCalendar(weekend=frozenset({4, 5})), "1个工作日", local(2026, 11, 29)),
+    ],
+)
+def test_working_days_count_on_the_teams_calendar(
+    now: datetime, calendar: WorkCalendar | None, text: str, due: datetime
+) -> None:
+    found = find_due(text, now, SHANGHAI, calendar=calendar)
+    assert found is not None and text[found.start : found.end] == text
+    assert found.due == due and (found.due.hour, found.due.minute) == (18, 0)
+    assert parse_due(text, now, SHANGHAI, calendar=calendar) == due
+
+
+def test_working_days_count_from_today_in_the_given_zone() -> None:
+    # 10:00 Wednesday in Shanghai is still Tuesday evening in New York.
+    assert parse_due("2 business days", NOW, NEW_YORK) == local(2026, 11, 26, tz=NEW_YORK)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "工作日",
+        "3个工作日前",
+        "三个工作日之前",
+        "3 business days ago",
+        "a business day",
+        "business days",
+        "2 days",
+    ],
+)
+def test_working_day_words_without_a_coming_date_give_none(text: str) -> None:
+    assert find_due(text, NOW, SHANGHAI, calendar=GOLDEN_WEEK) is None
