@@ -1,38 +1,88 @@
-"""Assemble the bot: settings and rules in, a Bolt app with its inbox, worker and listeners out."""
+"""Assemble the bot: settings and rules in, a Bolt app with its inbox, workers and listeners out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.authorize import single_workspace
 from bot.clock import Clock
+from bot.delivery import DeliveryWorker
 from bot.inbox import EventInbox, InboxWorker
-from bot.leads.desk import LeadDesk
+from bot.pacing import Pacer
 from bot.people import PeopleDirectory
+from bot.render.outgoing import RenderContext
 from bot.services import Services
-from bot.slack_client import build_web_client
+from bot.slack_client import build_web_client, delivery_client, without_token
 from config.rules import Rules, load_rules
 from config.settings import Settings
 from handlers import register_all
+from handlers.events import event_handler
 from storage.db import Database
 from storage.inbox import InboxRepository, open_inbox_writer
+from usecases.activities import ActivityDesk
+from usecases.leads import LeadDesk
+
+log = logging.getLogger(__name__)
+
+STOP_WITHIN = 6.0  # seconds; SIGTERM must end `closeloop run` within 10
 
 
 @dataclass
 class Bot:
-    """A running closeloop: the Bolt app plus what it was built from."""
+    """A running closeloop: the Bolt app, its two workers, and what it was built from."""
 
     app: AsyncApp
     services: Services
     inbox: EventInbox
     worker: InboxWorker
+    delivery: DeliveryWorker
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def start_workers(self) -> None:
+        """Start handling stored events and sending the outbox in the background."""
+        self._tasks = [
+            asyncio.create_task(self.worker.run(), name="closeloop-inbox-worker"),
+            asyncio.create_task(self.delivery.run(), name="closeloop-delivery-worker"),
+        ]
+
+    async def stop_workers(self) -> None:
+        """Stop claiming, let what is under way finish or hand it back, and return within seconds.
+
+        Rows a worker holds are released, so another replica takes them at once rather than after
+        their lease; a task still running after the limit is cancelled, never waited on forever.
+        """
+        await self.worker.stop()
+        await self.delivery.stop()
+        if not self._tasks:
+            return
+        _done, late = await asyncio.wait(self._tasks, timeout=STOP_WITHIN)
+        for task in late:
+            log.warning("%s did not stop in time; cancelling it", task.get_name())
+            task.cancel()
+        if late:
+            await asyncio.wait(late, timeout=1)
+        for task in self._tasks:
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                log.error("%s ended with %r", task.get_name(), task.exception())
+        self._tasks = []
+
+    async def settle(self) -> None:
+        """Handle every stored event and send everything due, then return (the console, `tick`)."""
+        await self.worker.drain()
+        await self.delivery.deliver_due()
 
     async def close(self) -> None:
-        """Release the inbox writer and the database pool."""
-        await self.inbox.close()
+        """Stop the workers, release the inbox writer and the database pool."""
+        await self.stop_workers()
+        with contextlib.suppress(Exception):
+            await self.inbox.close()
         await self.services.db.dispose()
 
 
@@ -42,39 +92,55 @@ def build_bot(
     clock: Clock | None = None,
     rules: Rules | None = None,
     client: AsyncWebClient | None = None,
+    answer_after_work: bool = False,
 ) -> Bot:
     """Wire settings, rules, storage and Slack into a ready app (the schema must already be migrated).
 
     `client` replaces the Web API client, which is how the console answers in Slack's place.
+    `answer_after_work` makes buttons and forms answer only once their listener is done, which the
+    console wants (it shows what happened next); over HTTP they ack at once and work after.
     """
     clock = clock or Clock()
     rules = rules or load_rules(settings.closeloop_rules)
     database = Database(settings.database_url)
     client = client or build_web_client(settings.slack_bot_token or "", settings.slack_api_url)
+    people = PeopleDirectory(database, settings.closeloop_lang, settings.closeloop_tz)
+    leads = LeadDesk(database, rules.leads)
     services = Services(
         settings=settings,
         rules=rules,
         db=database,
         clock=clock,
-        people=PeopleDirectory(database, settings.closeloop_lang, settings.closeloop_tz),
-        leads=LeadDesk(database, rules.leads),
+        people=people,
+        leads=leads,
+        activities=ActivityDesk(database, rules, leads),
         slack=client,
     )
     inbox = EventInbox(open_inbox_writer(database), clock)
     app = AsyncApp(
         signing_secret=settings.slack_signing_secret or "socket-mode-needs-no-signing-secret",
-        client=client,
+        # Bolt gives each request a client built from this one's settings and the authorized token.
+        client=without_token(client),
+        authorize=single_workspace(settings.slack_bot_token or "", client),
         before_authorize=inbox.before_authorize,
-        # Listeners finish before the response: events are already acked by the inbox, and commands,
-        # buttons and forms must answer with what the listener decided (modal errors, replies).
-        process_before_response=True,
+        process_before_response=answer_after_work,
         request_verification_enabled=not settings.socket_mode,
     )
     register_all(app, services)
     worker = InboxWorker(
-        app,
+        event_handler(services),
         inbox,
         InboxRepository(database, lease=timedelta(seconds=settings.closeloop_inbox_lease_seconds)),
         clock,
     )
-    return Bot(app=app, services=services, inbox=inbox, worker=worker)
+    sender = delivery_client(client)
+    delivery = DeliveryWorker(
+        database,
+        RenderContext(
+            db=database, people=people, client=sender, rules=rules, settings=settings, now=clock.now
+        ),
+        clock,
+        Pacer(settings.closeloop_post_rate),
+        lease=timedelta(seconds=settings.closeloop_inbox_lease_seconds),
+    )
+    return Bot(app=app, services=services, inbox=inbox, worker=worker, delivery=delivery)

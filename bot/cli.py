@@ -18,19 +18,25 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.app import build_bot
+from bot.clock import StartedClock
 from bot.console.launch import quiet_logging, run_console
 from bot.console.moments import parse_moment
 from bot.export import EXPORTS, FORMATS, to_bytes
 from bot.i18n import t
-from bot.leads.desk import LeadDesk, LeadError, Placement
 from bot.leads.importer import LeadFile, LeadFileError, read_lead_file
 from bot.transports import serve_http, serve_socket_mode
 from config.rules import Rules, RulesError, load_rules
 from config.settings import Settings
+from scheduler.jobs import run_due_jobs
+from storage import outbox
 from storage.db import Database
-from storage.models import Activity, LeadRecord
+from storage.models import Activity, LeadRecord, OutboxMessage
+from usecases.leads import LeadDesk, LeadError, Placement
 
 USAGE_ERROR = 2
+TICK_DELIVERY_SECONDS = 120.0  # a tick sends what it queued; what Slack refuses longer waits for `run`
+SHUTDOWN_SECONDS = 1.0  # open HTTP requests get this long on SIGTERM; the workers then stop within 8 s
 
 IMPORT_LEADS_EPILOG = """\
 The header row names the columns: company, contact, phone, email, region, industry, source,
@@ -77,6 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--now", default=None, metavar="ISO-8601", help="start the simulated clock here (default: now)"
     )
 
+    tick = commands.add_parser(
+        "tick", help="run every scheduled job due at an instant, once for the whole cluster; send; exit"
+    )
+    tick.add_argument("--at", default=None, metavar="ISO-8601", help="the instant (default: now)")
+
+    outbox_parser = commands.add_parser("outbox", help="messages waiting to be sent, or given up")
+    outbox_parser.add_argument("--dead", action="store_true", help="list messages given up after 24 h")
+    outbox_commands = outbox_parser.add_subparsers(dest="outbox_command")
+    retry = outbox_commands.add_parser("retry", help="send a message again")
+    retry.add_argument("id", type=int, help="the message's id, as `closeloop outbox` lists it")
+
     db = commands.add_parser("db", help="database maintenance")
     db.add_subparsers(dest="db_command", required=True).add_parser(
         "upgrade", help="apply migrations and exit"
@@ -121,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # "Context impl…" on every command is noise
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick would bury the rest
     settings = Settings()
     try:
         return COMMAND_RUNNERS[args.command](args, settings)
@@ -146,7 +164,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     port = args.port or settings.port
     print(t(lang, "cli.listening", host=args.host, port=port), flush=True)
     web.run_app(
-        serve_http(settings, rules, scheduler=not args.no_scheduler), host=args.host, port=port, print=None
+        serve_http(settings, rules, scheduler=not args.no_scheduler),
+        host=args.host,
+        port=port,
+        print=None,
+        shutdown_timeout=SHUTDOWN_SECONDS,
     )
     return 0
 
@@ -315,8 +337,69 @@ def _config(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _tick(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.closeloop_lang
+    if not settings.slack_bot_token:
+        raise CliError(t(lang, "cli.missing_env", name="SLACK_BOT_TOKEN"))
+    try:
+        at = parse_moment(args.at, settings.closeloop_tz) if args.at else datetime.now(UTC)
+    except ValueError:
+        raise CliError(t(lang, "cli.tick.bad_at", text=args.at)) from None
+    rules = _rules_or_fail(settings)
+
+    async def tick() -> tuple[list[str], int, int]:
+        await _migrate(settings)
+        bot = build_bot(settings, rules=rules, clock=StartedClock(at))
+        try:
+            ran = await run_due_jobs(bot.services, at)
+            sent = await bot.delivery.deliver_due(until_idle=2.0, give_up_after=TICK_DELIVERY_SECONDS)
+            async with bot.services.db.sessions() as session:
+                waiting = len(await outbox.listing(session, dead=False))
+        finally:
+            await bot.close()
+        return ran, sent, waiting
+
+    ran, sent, waiting = asyncio.run(tick())
+    print(t(lang, "cli.tick.done", at=at.isoformat(), jobs=", ".join(ran) or "-", sent=sent, waiting=waiting))
+    return 0
+
+
+def _outbox(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.closeloop_lang
+
+    async def work() -> list[str]:
+        await _migrate(settings)
+        database = Database(settings.database_url)
+        try:
+            if args.outbox_command == "retry":
+                async with database.sessions.begin() as session:
+                    if not await outbox.requeue(session, args.id, datetime.now(UTC)):
+                        raise CliError(t(lang, "cli.outbox.no_such", id=args.id))
+                return [t(lang, "cli.outbox.requeued", id=args.id)]
+            async with database.sessions() as session:
+                rows = await outbox.listing(session, dead=args.dead)
+        finally:
+            await database.dispose()
+        return [_outbox_line(row) for row in rows] or [t(lang, "cli.outbox.empty")]
+
+    for line in asyncio.run(work()):
+        print(line)
+    return 0
+
+
+def _outbox_line(row: OutboxMessage) -> str:
+    """`12  pending  record-card:7  → C123  attempts 3  since 2026-12-01T09:00Z  ratelimited`."""
+    since = row.pending_since.strftime("%Y-%m-%dT%H:%MZ")
+    return "  ".join(
+        [str(row.id), row.state, row.dedupe_key, f"→ {row.channel}", f"attempts {row.attempts}", since]
+        + ([row.last_error] if row.last_error else [])
+    )
+
+
 COMMAND_RUNNERS = {
     "run": _run,
+    "tick": _tick,
+    "outbox": _outbox,
     "console": _console,
     "db": _db,
     "export": _export,

@@ -2,20 +2,19 @@
 
 Slack wants an answer within 3 s and retries otherwise. The `before_authorize` middleware below sits
 right after Bolt's signature check: it writes the delivery to the inbox (a unique `event_id` absorbs
-retries) and acks at once. `InboxWorker` then replays each stored delivery through the same Bolt app,
-so listeners are ordinary Bolt listeners; on start-up it first drains whatever an earlier process
-acked but never finished.
+retries) and acks at once. `InboxWorker` then hands each stored delivery to the event handlers
+(`handlers.events`), and on start-up first takes whatever an earlier process acked but never
+finished. Each event is one use-case transaction, with no Slack call before the record is written.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
@@ -24,11 +23,19 @@ from storage.inbox import ClaimedEvent, InboxRepository, InboxWriter
 
 log = logging.getLogger(__name__)
 
-REPLAY = "closeloop_inbox_replay"
 QUIET_GAP = 0.005  # seconds without a delivery that count as a gap in a burst
 GIVE_WAY_AT_MOST = 0.5  # seconds; even in an endless burst the worker handles two events a second
-# A claimed batch must finish inside its lease even when the worker gives way before every event.
-CLAIM_BATCH = 10
+# Events of different threads are handled side by side; one thread's events wait for each other.
+CONCURRENCY = 4
+
+
+def thread_key(body: dict[str, Any]) -> str | None:
+    """`channel:thread_ts` of the message an event is about, so one thread's events keep their order."""
+    event = body.get("event") or {}
+    message = event.get("message") or event.get("previous_message") or event
+    channel = event.get("channel") or message.get("channel")
+    ts = message.get("thread_ts") or message.get("ts") or event.get("deleted_ts")
+    return f"{channel}:{ts}"[:80] if channel and ts else None
 
 
 class EventInbox:
@@ -45,12 +52,12 @@ class EventInbox:
     ) -> BoltResponse | None:
         """Bolt middleware: take Events API deliveries into the inbox; pass everything else on."""
         body = req.body
-        if req.context.get(REPLAY) or body.get("type") != "event_callback" or not body.get("event_id"):
+        if body.get("type") != "event_callback" or not body.get("event_id"):
             await next()
             return resp
         self.last_arrival = asyncio.get_running_loop().time()
         raw = req.raw_body or json.dumps(body, ensure_ascii=False)
-        if await self._writer.add(body["event_id"], raw, self._clock.now()):
+        if await self._writer.add(body["event_id"], raw, self._clock.now(), thread_key(body)):
             self.arrived.set()
         return BoltResponse(status=200, body="")
 
@@ -59,40 +66,50 @@ class EventInbox:
         await self._writer.close()
 
 
-class InboxWorker:
-    """The after-ack half: replay stored deliveries through the app, one at a time, in arrival order."""
+EventHandler = Callable[[dict[str, Any]], Awaitable[None]]
 
-    def __init__(self, app: AsyncApp, inbox: EventInbox, repository: InboxRepository, clock: Clock):
-        self._app = app
+
+class InboxWorker:
+    """The after-ack half: hand stored deliveries to the handlers, in order within each thread."""
+
+    def __init__(self, handle: EventHandler, inbox: EventInbox, repository: InboxRepository, clock: Clock):
+        self._handle = handle
         self._inbox = inbox
         self._repository = repository
         self._clock = clock
+        self._stopping = asyncio.Event()
 
-    async def run(self, poll_seconds: float = 2.0) -> None:
-        """Drain now, then whenever a delivery arrives (or every `poll_seconds`, for other replicas' leftovers)."""
-        while True:
+    async def run(self, poll_seconds: float = 1.0) -> None:
+        """Handle events until `stop()`: at once when one arrives, and every poll for other replicas'."""
+        await asyncio.gather(*(self._lane(poll_seconds) for _ in range(CONCURRENCY)))
+
+    async def stop(self) -> None:
+        """Stop taking events; the ones being handled finish, and `run` returns."""
+        self._stopping.set()
+        self._inbox.arrived.set()
+
+    async def _lane(self, poll_seconds: float) -> None:
+        while not self._stopping.is_set():
             self._inbox.arrived.clear()  # before draining, so an arrival during the drain is not missed
             try:
                 await self.drain()
             except Exception:
                 log.exception("inbox drain failed; retrying")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._inbox.arrived.wait(), poll_seconds)
+            await _wait_for(self._inbox.arrived, poll_seconds)
 
     async def drain(self) -> int:
-        """Process every claimable delivery; returns how many were handled."""
+        """Handle every claimable delivery; returns how many were handled."""
         handled = 0
-        while batch := await self._repository.claim(self._clock.now(), limit=CLAIM_BATCH):
-            for event in batch:
-                await self._give_way_to_acks()
-                await self._process(event)
-                handled += 1
+        while not self._stopping.is_set() and (event := await self._repository.claim()) is not None:
+            await self._give_way_to_acks()
+            await self._process(event)
+            handled += 1
         return handled
 
     async def _give_way_to_acks(self) -> None:
         """Acks come first: during a burst, wait for a short gap in deliveries, but not for long.
 
-        The worker shares the event loop with the HTTP server; processing one archive costs far more
+        The worker shares the event loop with the HTTP server; handling one archive costs far more
         than acking one event, so without this a burst of deliveries queues behind the worker.
         """
         loop = asyncio.get_running_loop()
@@ -101,15 +118,23 @@ class InboxWorker:
             await asyncio.sleep(gap)
 
     async def _process(self, event: ClaimedEvent) -> None:
-        request = AsyncBoltRequest(body=json.loads(event.body), mode="socket_mode", context={REPLAY: True})
+        if self._stopping.is_set():
+            await self._repository.release(event)
+            return
         try:
-            response = await self._app.async_dispatch(request)
-        except Exception as error:  # a listener bug must not stop the queue
+            await self._handle(json.loads(event.body))
+        except Exception as error:  # a handler bug must not stop the queue
             log.exception("inbox event %s failed", event.id)
             await self._repository.fail(event, repr(error), self._clock.now())
             return
-        # 5xx: a listener raised; 401: authorization (auth.test) failed. Both deserve another try.
-        if response.status >= 500 or response.status == 401:
-            await self._repository.fail(event, f"dispatch answered {response.status}", self._clock.now())
-        else:
-            await self._repository.complete(event.id, self._clock.now())
+        if not await self._repository.complete(event, self._clock.now()):
+            log.warning("inbox event %s handled, but its lease had passed to another worker", event.id)
+
+
+async def _wait_for(event: asyncio.Event, seconds: float) -> None:
+    """Wait for `event` at most `seconds`; unlike `wait_for`, a cancellation always propagates."""
+    waiter = asyncio.ensure_future(event.wait())
+    try:
+        await asyncio.wait([waiter], timeout=seconds)
+    finally:
+        waiter.cancel()

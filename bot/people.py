@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -38,13 +39,47 @@ class PeopleDirectory:
         self._default_lang = default_lang
         self._default_tz = default_tz
 
-    async def lookup(self, client: AsyncWebClient, team_id: str, user_id: str, now: datetime) -> Person:
-        """The person behind `user_id`; the team defaults if Slack cannot be asked."""
+    async def lookup(
+        self, client: AsyncWebClient, team_id: str, user_id: str, now: datetime, *, strict: bool = False
+    ) -> Person:
+        """The person behind `user_id`.
+
+        When Slack cannot be asked, a listener answering someone makes do with what is remembered (or
+        the team defaults); with `strict`, a message rendered for later delivery raises instead, and
+        is retried, so it is never sent in the wrong language for lack of an answer.
+        """
         async with self._db.sessions() as session:
             known = await users.cached(session, team_id, user_id, now)
         if known is not None:
             return self._person(user_id, known.name, known.locale, known.tz)
-        return await self._fetch(client, team_id, user_id, now)
+        try:
+            return await self._fetch(client, team_id, user_id, now)
+        except SlackApiError as error:
+            if strict and (error.response.status_code >= 500 or error.response.status_code == 429):
+                raise
+            reason: object = error.response.get("error")
+        except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as error:
+            if strict:
+                raise
+            reason = error
+        log.warning("users.info for %s failed: %s", user_id, reason)
+        async with self._db.sessions() as session:
+            stale = await users.remembered(session, team_id, user_id)
+        if stale is not None:
+            return self._person(user_id, stale.name, stale.locale, stale.tz)
+        return self._person(user_id, user_id, None, None)
+
+    async def known(self, team_id: str, user_id: str) -> Person:
+        """The person as last seen (however long ago), else the team defaults; never asks Slack.
+
+        For the transaction that files a record: it must not wait for Slack, and a time zone seen
+        last week is better than none.
+        """
+        async with self._db.sessions() as session:
+            stale = await users.remembered(session, team_id, user_id)
+        if stale is not None:
+            return self._person(user_id, stale.name, stale.locale, stale.tz)
+        return self._person(user_id, user_id, None, None)
 
     def _person(self, user_id: str, name: str, locale: str | None, tz: str | None) -> Person:
         """A person, with the team defaults for whatever Slack did not say."""
@@ -52,11 +87,7 @@ class PeopleDirectory:
 
     async def _fetch(self, client: AsyncWebClient, team_id: str, user_id: str, now: datetime) -> Person:
         """Ask Slack and remember the answer for a day."""
-        try:
-            reply = await client.users_info(user=user_id, include_locale=True)
-        except SlackApiError as error:
-            log.warning("users.info for %s failed: %s", user_id, error.response.get("error"))
-            return self._person(user_id, user_id, None, None)
+        reply = await client.users_info(user=user_id, include_locale=True)
         profile = reply["user"]
         name = (
             profile.get("profile", {}).get("display_name")

@@ -1,4 +1,4 @@
-"""The HTTP transport: Bolt's one endpoint, a health check, lead intake, and the worker beside them.
+"""The HTTP transport: Bolt's one endpoint, a health check, lead intake, and the workers beside them.
 
 `POST /slack/events` carries events, commands, buttons and forms; Bolt checks each signature (and
 its 5-minute timestamp window) before anything is stored. `GET /healthz` answers for the database.
@@ -6,8 +6,6 @@ its 5-minute timestamp window) before anything is stored. `GET /healthz` answers
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
@@ -32,20 +30,17 @@ def build_web_app(bot: Bot, *, run_worker: bool = True) -> web.Application:
     web_app.router.add_post("/slack/events", slack_events)
     web_app.router.add_get("/healthz", healthz)
     lead_routes(web_app, bot)
-    if run_worker:
-        web_app.cleanup_ctx.append(_worker_running(bot))
+    web_app.cleanup_ctx.append(_workers_running(bot, run_worker))
     return web_app
 
 
-def _worker_running(bot: Bot) -> Callable[[web.Application], AsyncIterator[None]]:
+def _workers_running(bot: Bot, run_worker: bool) -> Callable[[web.Application], AsyncIterator[None]]:
     async def running(_app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(bot.worker.run(), name="closeloop-inbox-worker")
+        if run_worker:
+            bot.start_workers()
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
             await bot.close()
 
     return running

@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
-from bot.leads.desk import LeadDesk
 from bot.people import PeopleDirectory
 from config.rules import Rules
 from config.settings import Settings
 from storage.db import Database
+from usecases.activities import ActivityDesk
+from usecases.leads import LeadDesk
 
 
 @dataclass(frozen=True)
 class Services:
-    """Settings, rules, database, clock, the people directory, the lead desk and the Web API client."""
+    """Settings, rules, database, clock, the people directory, the use cases and the Web API client."""
 
     settings: Settings
     rules: Rules
@@ -24,4 +25,5 @@ class Services:
     clock: Clock
     people: PeopleDirectory
     leads: LeadDesk
+    activities: ActivityDesk
     slack: AsyncWebClient  # for work no Slack request started: scheduled jobs, webhook follow-ups

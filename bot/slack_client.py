@@ -27,3 +27,34 @@ def retry_handlers() -> list[AsyncRetryHandler]:
 def build_web_client(token: str, base_url: str) -> AsyncWebClient:
     """A Web API client for the bot token."""
     return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers(), timeout=10)
+
+
+def without_token(client: AsyncWebClient) -> AsyncWebClient:
+    """The same client with no token of its own, for Bolt, which adds the one `authorize` returns.
+
+    Given a client that carries a token as well as `authorize`, Bolt warns at every start that the
+    token will be ignored.
+    """
+    return AsyncWebClient(
+        base_url=client.base_url,
+        session=client.session,
+        timeout=client.timeout,
+        headers=dict(client.headers),
+        retry_handlers=client.retry_handlers,
+    )
+
+
+def delivery_client(client: AsyncWebClient) -> AsyncWebClient:
+    """The same client without retry handlers, for the delivery worker.
+
+    The worker schedules its own retries in the outbox (Retry-After, back-off, in-doubt checks); a
+    retry handler sleeping inside a send would hold a delivery slot and hide the failure from it.
+    """
+    return AsyncWebClient(
+        token=client.token,
+        base_url=client.base_url,
+        session=client.session,
+        timeout=client.timeout,
+        headers=dict(client.headers),
+        retry_handlers=[],
+    )

@@ -1,21 +1,37 @@
 """How Slack reaches the bot: an HTTP server, or a Socket Mode connection for firewalled teams.
 
-Either way the same app, inbox worker and scheduler run in this process.
+Either way the same app, inbox worker, delivery worker and scheduler tick run in this process, and
+SIGTERM stops them within seconds, handing back whatever they held.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import signal
+from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bot.app import build_bot
+from bot.app import Bot, build_bot
 from bot.server import build_web_app
 from config.rules import Rules
 from config.settings import Settings
 from scheduler.jobs import build_scheduler
+
+
+def _scheduled(bot: Bot) -> Callable[[web.Application], AsyncIterator[None]]:
+    """The scheduler's tick, started and stopped with the HTTP server."""
+
+    async def running(_app: web.Application) -> AsyncIterator[None]:
+        jobs = build_scheduler(bot.services)
+        jobs.start()
+        try:
+            yield
+        finally:
+            jobs.shutdown(wait=False)
+
+    return running
 
 
 async def serve_http(settings: Settings, rules: Rules, *, scheduler: bool) -> web.Application:
@@ -23,29 +39,27 @@ async def serve_http(settings: Settings, rules: Rules, *, scheduler: bool) -> we
     bot = build_bot(settings, rules=rules)
     web_app = build_web_app(bot)
     if scheduler:
-
-        async def scheduled(_app: web.Application) -> AsyncIterator[None]:
-            jobs = build_scheduler(bot.services)
-            jobs.start()
-            yield
-            jobs.shutdown(wait=False)
-
-        web_app.cleanup_ctx.append(scheduled)
+        web_app.cleanup_ctx.append(_scheduled(bot))
     return web_app
 
 
 async def serve_socket_mode(settings: Settings, rules: Rules, *, scheduler: bool) -> None:
-    """Connect over Socket Mode and run until interrupted."""
+    """Connect over Socket Mode and run until SIGTERM or SIGINT."""
     bot = build_bot(settings, rules=rules)
     jobs = build_scheduler(bot.services) if scheduler else None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    handler = AsyncSocketModeHandler(bot.app, settings.slack_app_token)
+    bot.start_workers()
     if jobs:
         jobs.start()
-    worker = asyncio.create_task(bot.worker.run())
-    handler = AsyncSocketModeHandler(bot.app, settings.slack_app_token)
     try:
-        await handler.start_async()
+        await handler.connect_async()
+        await stop.wait()
     finally:
-        worker.cancel()
         if jobs:
             jobs.shutdown(wait=False)
+        await handler.close_async()
         await bot.close()

@@ -12,8 +12,7 @@ from bot.render.lead_card import reason_text, reasons_text
 from bot.services import Services
 from domain.fairness import AssignmentFact, Flag, Period, fairness_report
 from domain.leads import Grade
-from storage import leads as store
-from storage.models import LeadDecision
+from usecases.leads import LeadDecision, reason_from_json
 
 _FLAG_MARK = {
     Flag.GREEN: ":large_green_circle:",
@@ -26,9 +25,7 @@ _RECEIVING_KINDS = ("routed", "claimed", "reassigned")
 async def why_text(services: Services, lead_id: int, reader: Person) -> str:
     """A lead's audit trail: each decision with its reasons, and every candidate's verdict."""
     lang = reader.lang
-    async with services.db.sessions() as session:
-        lead = await store.get(session, lead_id)
-        trail = await store.decisions(session, lead_id) if lead else []
+    lead, trail = await services.leads.trail(lead_id)
     if lead is None:
         return t(lang, "lead.error.lead_unknown", id=lead_id)
     lines = [t(lang, "lead.why.header", id=lead.id, company=lead.company)]
@@ -43,7 +40,7 @@ async def why_text(services: Services, lead_id: int, reader: Person) -> str:
 
 
 def _decision_line(decision: LeadDecision, reader: Person) -> str:
-    reasons = [store.reason_from_json(r) for r in decision.reasons]
+    reasons = [reason_from_json(r) for r in decision.reasons]
     return t(
         reader.lang,
         "lead.why.decision",
@@ -56,7 +53,7 @@ def _decision_line(decision: LeadDecision, reader: Person) -> str:
 
 def _candidate_line(candidate: dict, lang: str) -> str:
     if candidate["verdict"] == "skipped":
-        reason = reason_text(store.reason_from_json(candidate["reason"]), lang)
+        reason = reason_text(reason_from_json(candidate["reason"]), lang)
         return t(lang, "lead.why.candidate_skip", user=candidate["user_id"], reason=reason)
     return t(
         lang,
@@ -85,8 +82,7 @@ async def fairness_text(services: Services, team_id: str, month: str, reader: Pe
     if not roster:
         return t(lang, "fairness.empty")
     start, end = month_bounds(month, reader.tz)
-    async with services.db.sessions() as session:
-        received = await store.received_between(session, team_id, start, end, _RECEIVING_KINDS)
+    received = await services.leads.received_between(team_id, start, end, _RECEIVING_KINDS)
     facts = [
         AssignmentFact(owner, Grade(grade), decided_at, contacted_at if current_owner == owner else None)
         for owner, grade, decided_at, current_owner, contacted_at in received

@@ -16,8 +16,6 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.i18n import t
-from bot.leads.desk import LeadError, Placement
-from bot.leads.lead_input import LeadInput, field_errors, parse_budget
 from bot.render.lead_card import ACTION_CLAIM, ACTION_CONTACTED, ACTION_REASSIGN, ACTION_RELEASE
 from bot.render.lead_forms import (
     FIELD_NEW_OWNER,
@@ -30,9 +28,9 @@ from bot.render.modals import submitted_values
 from bot.services import Services
 from handlers.command_table import COMMANDS, CommandCall, Subcommand
 from handlers.interactions import actor, tell_privately
-from handlers.lead_cards import announce, show_lead
 from handlers.lead_reports import fairness_text, why_text
-from storage import leads as store
+from usecases.lead_input import LeadInput, field_errors, parse_budget
+from usecases.leads import LeadError
 
 
 def refusal(error: LeadError, lang: str) -> str:
@@ -106,7 +104,6 @@ def register(app: AsyncApp, services: Services) -> None:
             if channel:
                 text = t(person.lang, "lead.merged", id=placement.lead.id, company=placement.lead.company)
                 await client.chat_postEphemeral(channel=channel, user=person.user_id, text=text)
-        await announce(services, client, placement, team_id)
 
     operations = {
         ACTION_CLAIM: desk.claim,
@@ -117,19 +114,17 @@ def register(app: AsyncApp, services: Services) -> None:
     async def on_lead_button(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        """Claim, Mark contacted, Release: the desk decides who may; a refusal is said privately."""
+        """Claim, Mark contacted, Release: the desk decides who may; a refusal is said privately.
+
+        What changes on the card (and who is told) was queued by the desk in the same transaction.
+        """
         await ack()
         person = await actor(services, client, body)
         operation = operations[action["action_id"]]
         try:
-            result = await operation(int(action["value"]), person.user_id, services.clock.now())
+            await operation(int(action["value"]), person.user_id, services.clock.now())
         except LeadError as error:
             await tell_privately(client, body, person, refusal(error, person.lang))
-            return
-        if isinstance(result, Placement):
-            await announce(services, client, result, body["team"]["id"])
-        else:
-            await show_lead(services, client, result)
 
     for action_id in operations:
         app.action(action_id)(on_lead_button)
@@ -143,8 +138,7 @@ def register(app: AsyncApp, services: Services) -> None:
         if not desk.is_manager(person.user_id):
             await tell_privately(client, body, person, t(person.lang, "lead.error.managers_only"))
             return
-        async with services.db.sessions() as session:
-            lead = await store.get(session, int(action["value"]))
+        lead = await desk.lead(int(action["value"]))
         if lead is None:
             await tell_privately(
                 client, body, person, t(person.lang, "lead.error.lead_unknown", id=action["value"])
@@ -164,9 +158,8 @@ def register(app: AsyncApp, services: Services) -> None:
         lead_id = int(json.loads(view.get("private_metadata") or "{}").get("lead_id", 0))
         new_owner = submitted_values(view).get(FIELD_NEW_OWNER) or ""
         try:
-            lead = await desk.reassign(lead_id, new_owner, person.user_id, services.clock.now())
+            await desk.reassign(lead_id, new_owner, person.user_id, services.clock.now())
         except LeadError as error:
             await ack(response_action="errors", errors={FIELD_NEW_OWNER: refusal(error, person.lang)})
             return
         await ack()
-        await show_lead(services, client, lead)

@@ -10,11 +10,10 @@ import re
 from typing import Any
 
 from bot.i18n import t
-from bot.leads.desk import CONTACT_RECORD_WINDOW, LeadError
 from domain.leads import Rep
 from handlers.command_table import COMMANDS, CommandCall, Subcommand
 from handlers.leads import refusal
-from storage import leads as store
+from usecases.leads import LeadError
 
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*")
 _LIST_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
@@ -63,11 +62,7 @@ async def _rep(call: CommandCall) -> None:
     if rep is None:
         await call.reply(t(lang, "lead.error.not_on_roster", user=target))
         return
-    async with call.services.db.sessions() as session:
-        states = await store.rep_states(session, call.team_id, now, CONTACT_RECORD_WINDOW)
-    await call.reply(
-        _describe(rep, states[rep.user_id].open_uncontacted if rep.user_id in states else 0, lang)
-    )
+    await call.reply(_describe(rep, await desk.open_load(call.team_id, rep.user_id, now), lang))
 
 
 def _describe(rep: Rep, open_leads: int, lang: str) -> str:

@@ -1,47 +1,60 @@
-"""Work on a timer: the job table, and an APScheduler built from it.
+"""Work on a timer: the job table, and the tick that runs whatever is due, once for the whole cluster.
 
-Every job takes the services and is idempotent, so two replicas running it in the same minute do no
-harm. The console runs the same table against its simulated clock.
+APScheduler only triggers: each replica ticks every few seconds, and a tick claims each due slot in
+the `job_runs` table before running it, so two replicas (or a restart, or `closeloop tick` beside a
+running bot) never run one slot twice. What a job sends goes through the outbox. The console and
+`closeloop tick --at` run the same table against their own clocks.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
-from handlers.lead_cards import announce
-from storage import threads
+from domain.cadence import DailyAt, Every
+from storage import job_runs, outbox, threads
 from storage.inbox import InboxRepository
 
+log = logging.getLogger(__name__)
+
 INBOX_KEEP = timedelta(days=7)
+OUTBOX_KEEP = timedelta(days=90)
+TICK_SECONDS = 15
+REPLICA = f"{socket.gethostname()}:{os.getpid()}"
 
 
-async def purge_old_messages(services: Services) -> int:
+async def purge_old_messages(services: Services, now: datetime) -> int:
     """Delete thread-store messages never archived within the retention period (rules file)."""
-    cutoff = services.clock.now() - timedelta(days=services.rules.archive.retention_days)
+    cutoff = now - timedelta(days=services.rules.archive.retention_days)
     async with services.db.sessions.begin() as session:
         return await threads.purge_unarchived(session, cutoff)
 
 
-async def purge_processed_inbox(services: Services) -> int:
+async def purge_processed_inbox(services: Services, now: datetime) -> int:
     """Forget processed deliveries after a week: Slack stops retrying within the hour."""
-    return await InboxRepository(services.db).purge(services.clock.now() - INBOX_KEEP)
+    return await InboxRepository(services.db).purge(now - INBOX_KEEP)
 
 
-async def release_uncontacted_leads(services: Services) -> int:
-    """Take back leads not contacted in time, route them again without their owner, show the new cards."""
-    placements = await services.leads.release_overdue(services.clock.now())
-    for placement in placements:
-        await announce(services, services.slack, placement, placement.lead.team_id)
-    return len(placements)
+async def purge_sent_outbox(services: Services, now: datetime) -> int:
+    """Forget messages sent more than 90 days ago (the notifications export reads what is kept)."""
+    async with services.db.sessions.begin() as session:
+        return await outbox.purge_sent(session, now - OUTBOX_KEEP)
 
 
-async def refresh_rep_statuses(services: Services) -> int:
+async def release_uncontacted_leads(services: Services, now: datetime) -> int:
+    """Take back leads not contacted in time and route them again; the desk queues the new cards."""
+    return len(await services.leads.release_overdue(now))
+
+
+async def refresh_rep_statuses(services: Services, now: datetime) -> int:
     """Read each rep's Slack status, so a rep on leave stops getting leads without anyone typing a thing."""
     roster = services.rules.leads.routing_table.roster
     if not roster:
@@ -54,31 +67,64 @@ async def refresh_rep_statuses(services: Services) -> int:
         except SlackApiError:
             continue  # a rep who left the workspace keeps the rules file's word
         statuses[rep.user_id] = (profile.get("status_text", ""), profile.get("status_emoji", ""))
-    return len(await services.leads.note_statuses(team_id, statuses, services.clock.now()))
+    return len(await services.leads.note_statuses(team_id, statuses, now))
 
 
 @dataclass(frozen=True)
 class ScheduledJob:
-    """A job and how often it runs."""
+    """A job and its cadence (daily jobs run in the team's time zone, `CLOSELOOP_TZ`)."""
 
     name: str
-    run: Callable[[Services], Awaitable[object]]
-    every: timedelta
+    run: Callable[[Services, datetime], Awaitable[object]]
+    cadence: Every | DailyAt
 
 
 JOBS: tuple[ScheduledJob, ...] = (
-    ScheduledJob("purge_old_messages", purge_old_messages, timedelta(hours=1)),
-    ScheduledJob("purge_processed_inbox", purge_processed_inbox, timedelta(hours=6)),
-    ScheduledJob("release_uncontacted_leads", release_uncontacted_leads, timedelta(minutes=15)),
-    ScheduledJob("refresh_rep_statuses", refresh_rep_statuses, timedelta(minutes=15)),
+    ScheduledJob("purge_old_messages", purge_old_messages, Every(timedelta(hours=1))),
+    ScheduledJob("purge_processed_inbox", purge_processed_inbox, Every(timedelta(hours=6))),
+    ScheduledJob("purge_sent_outbox", purge_sent_outbox, DailyAt(time(3, 0))),
+    ScheduledJob("release_uncontacted_leads", release_uncontacted_leads, Every(timedelta(minutes=15))),
+    ScheduledJob("refresh_rep_statuses", refresh_rep_statuses, Every(timedelta(minutes=15))),
 )
 
 
-def build_scheduler(services: Services) -> AsyncIOScheduler:
-    """An APScheduler running every job of the table on the wall clock, not yet started."""
+async def run_due_jobs(
+    services: Services, now: datetime, jobs: tuple[ScheduledJob, ...] = JOBS, replica: str = REPLICA
+) -> list[str]:
+    """Run each job whose latest slot at `now` nobody has claimed yet; returns the names run.
+
+    A job that fails is logged and its slot stays spent: the next slot tries again, which is what a
+    timer would do, and no run is ever repeated.
+    """
+    ran = []
+    for job in jobs:
+        slot = job.cadence.latest_slot(now, services.settings.closeloop_tz)
+        async with services.db.sessions.begin() as session:
+            if not await job_runs.claim(session, job.name, slot, replica, now):
+                continue
+        error = None
+        try:
+            await job.run(services, now)
+        except Exception as failure:
+            log.exception("scheduled job %s (slot %s) failed", job.name, slot.isoformat())
+            error = repr(failure)
+        async with services.db.sessions.begin() as session:
+            await job_runs.finish(session, job.name, slot, now, error)
+        ran.append(job.name)
+    return ran
+
+
+def build_scheduler(services: Services, tick_seconds: float = TICK_SECONDS) -> AsyncIOScheduler:
+    """An APScheduler that only triggers: a tick every few seconds runs what the job table says is due."""
     scheduler = AsyncIOScheduler(timezone="UTC")
-    for job in JOBS:
-        scheduler.add_job(
-            job.run, "interval", seconds=job.every.total_seconds(), args=[services], id=job.name
-        )
+
+    async def tick() -> None:
+        try:
+            await run_due_jobs(services, services.clock.now())
+        except Exception:
+            log.exception("scheduler tick failed")
+
+    scheduler.add_job(
+        tick, "interval", seconds=tick_seconds, id="closeloop-tick", max_instances=1, coalesce=True
+    )
     return scheduler

@@ -6,6 +6,8 @@ through SQLAlchemy's async engine; migrations are Alembic's, applied on start an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -13,10 +15,13 @@ from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Several replicas may start at once; only one of them should migrate (PostgreSQL advisory lock key).
 _MIGRATION_LOCK_KEY = 7_321_004
+# Set in `session.info` by whoever writes outbox rows; read after the commit to wake the delivery worker.
+OUTBOX_WRITTEN = "closeloop_outbox_written"
 
 
 class Database:
@@ -29,9 +34,22 @@ class Database:
         )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        # A session class of this database's own, so commit hooks see only its sessions.
+        session_class = type("CloseloopSession", (Session,), {})
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
-            self.engine, expire_on_commit=False
+            self.engine, expire_on_commit=False, sync_session_class=session_class
         )
+        self._outbox_listeners: list[Callable[[], None]] = []
+        event.listen(session_class, "after_commit", self._after_commit)
+
+    def on_outbox_commit(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every commit that wrote outbox rows, so delivery starts at once."""
+        self._outbox_listeners.append(listener)
+
+    def _after_commit(self, session: object) -> None:
+        if session.info.pop(OUTBOX_WRITTEN, False):  # type: ignore[attr-defined]
+            for listener in self._outbox_listeners:
+                listener()
 
     @property
     def is_sqlite(self) -> bool:
@@ -88,3 +106,14 @@ def _run_alembic_upgrade(connection: Connection) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
+
+
+async def database_now(session: AsyncSession) -> datetime:
+    """The database server's clock: leases taken by several replicas must agree on what "now" is.
+
+    SQLite is embedded and serves one replica, so its clock is this process's.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return datetime.now(UTC)
+    moment = await session.scalar(text("SELECT clock_timestamp()"))
+    return moment.astimezone(UTC)

@@ -10,26 +10,33 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import asyncpg
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.engine import URL
+from sqlalchemy.orm import aliased
 
-from storage.db import Database
+from storage.db import Database, database_now
 from storage.models import InboxEvent
 
-_INSERT = "INSERT INTO inbox_events (event_id, body, received_at, attempts) VALUES ({}) ON CONFLICT (event_id) DO NOTHING"
-MAX_ATTEMPTS = 5
+_INSERT = (
+    "INSERT INTO inbox_events (event_id, body, received_at, attempts, thread_key) VALUES ({})"
+    " ON CONFLICT (event_id) DO NOTHING"
+)
+# Handling an event no longer waits on Slack, so a failure is a bug or the database: retry for hours.
+MAX_ATTEMPTS = 10
+BACKOFF_MAX = timedelta(hours=1)
 
 
 class InboxWriter(Protocol):
     """Appends a delivery to the inbox; says whether it was new."""
 
-    async def add(self, event_id: str, body: str, received_at: datetime) -> bool: ...
+    async def add(self, event_id: str, body: str, received_at: datetime, thread_key: str | None) -> bool: ...
 
     async def close(self) -> None: ...
 
@@ -46,7 +53,7 @@ class SqliteInboxWriter:
         self._fast = self._connect(path, timeout=0)
         self._patient = self._connect(path, timeout=30)
         self._waiting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="closeloop-inbox")
-        self._sql = _INSERT.format("?, ?, ?, 0")
+        self._sql = _INSERT.format("?, ?, ?, 0, ?")
 
     @staticmethod
     def _connect(path: str, timeout: float) -> sqlite3.Connection:
@@ -57,9 +64,9 @@ class SqliteInboxWriter:
         connection.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         return connection
 
-    async def add(self, event_id: str, body: str, received_at: datetime) -> bool:
+    async def add(self, event_id: str, body: str, received_at: datetime, thread_key: str | None) -> bool:
         # SQLAlchemy stores SQLite datetimes as naive UTC text in this format; keep to it.
-        row = (event_id, body, received_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
+        row = (event_id, body, received_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"), thread_key)
         try:
             return self._fast.execute(self._sql, row).rowcount == 1
         except sqlite3.OperationalError as error:
@@ -83,11 +90,11 @@ class PostgresInboxWriter:
         self._dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._pool: asyncpg.Pool | None = None
         self._lock = asyncio.Lock()
-        self._sql = _INSERT.format("$1, $2, $3, 0") + " RETURNING id"
+        self._sql = _INSERT.format("$1, $2, $3, 0, $4") + " RETURNING id"
 
-    async def add(self, event_id: str, body: str, received_at: datetime) -> bool:
+    async def add(self, event_id: str, body: str, received_at: datetime, thread_key: str | None) -> bool:
         pool = self._pool or await self._open()
-        return await pool.fetchval(self._sql, event_id, body, received_at) is not None
+        return await pool.fetchval(self._sql, event_id, body, received_at, thread_key) is not None
 
     async def _open(self) -> asyncpg.Pool:
         async with self._lock:
@@ -109,63 +116,94 @@ def open_inbox_writer(database: Database) -> InboxWriter:
 
 @dataclass(frozen=True)
 class ClaimedEvent:
-    """An inbox row this process now holds the lease on."""
+    """An inbox row this worker now holds the lease on; only the holder may complete or fail it."""
 
     id: int
     body: str
     attempts: int
+    lease_token: str
 
 
 class InboxRepository:
-    """Claims, completes and retries inbox rows (off the ack path, so the ORM is fine here)."""
+    """Claims, completes and retries inbox rows (off the ack path, so the ORM is fine here).
 
-    def __init__(self, database: Database, lease: timedelta = timedelta(minutes=2)):
+    Each event has a lease of its own, measured on the database's clock, and the events of one thread
+    are handed out in order: none is claimed while an earlier one of its thread is unfinished.
+    """
+
+    def __init__(self, database: Database, lease: timedelta = timedelta(minutes=1)):
         self._db = database
         self._lease = lease
 
-    async def claim(self, now: datetime, limit: int = 50) -> list[ClaimedEvent]:
-        """Take the oldest unprocessed rows whose lease is free, in arrival order."""
-        claimable = and_(
-            InboxEvent.processed_at.is_(None),
-            or_(InboxEvent.claimed_until.is_(None), InboxEvent.claimed_until < now),
-        )
+    async def claim(self) -> ClaimedEvent | None:
+        """Take the oldest event that is free and first in its thread, or None when there is none."""
+        earlier = aliased(InboxEvent)
         async with self._db.sessions.begin() as session:
-            ids = (
-                await session.scalars(
-                    select(InboxEvent.id)
-                    .where(claimable)
-                    .order_by(InboxEvent.id)
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
+            now = await database_now(session)
+            claimable = and_(
+                InboxEvent.processed_at.is_(None),
+                or_(InboxEvent.claimed_until.is_(None), InboxEvent.claimed_until < now),
+            )
+            first_in_thread = or_(
+                InboxEvent.thread_key.is_(None),
+                ~exists().where(
+                    earlier.thread_key == InboxEvent.thread_key,
+                    earlier.id < InboxEvent.id,
+                    earlier.processed_at.is_(None),
+                ),
+            )
+            event_id = await session.scalar(
+                select(InboxEvent.id)
+                .where(claimable, first_in_thread)
+                .order_by(InboxEvent.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            if event_id is None:
+                return None
+            token = str(uuid.uuid4())
+            row = (
+                await session.execute(
+                    update(InboxEvent)
+                    .where(InboxEvent.id == event_id, claimable)
+                    .values(
+                        claimed_until=now + self._lease,
+                        lease_token=token,
+                        attempts=InboxEvent.attempts + 1,
+                    )
+                    .returning(InboxEvent.id, InboxEvent.body, InboxEvent.attempts)
                 )
-            ).all()
-            if not ids:
-                return []
-            rows = await session.execute(
-                update(InboxEvent)
-                .where(InboxEvent.id.in_(ids), claimable)
-                .values(claimed_until=now + self._lease, attempts=InboxEvent.attempts + 1)
-                .returning(InboxEvent.id, InboxEvent.body, InboxEvent.attempts)
-            )
-            claimed = [ClaimedEvent(row.id, row.body, row.attempts) for row in rows]
-        return sorted(claimed, key=lambda c: c.id)
+            ).first()
+        return ClaimedEvent(row.id, row.body, row.attempts, token) if row else None
 
-    async def complete(self, event_id: int, now: datetime) -> None:
-        """Mark a row processed; it is never claimed again."""
-        async with self._db.sessions.begin() as session:
-            await session.execute(
-                update(InboxEvent).where(InboxEvent.id == event_id).values(processed_at=now, error=None)
-            )
+    async def complete(self, event: ClaimedEvent, now: datetime) -> bool:
+        """Mark the event handled; False if this worker's lease had passed to another."""
+        return await self._by_holder(event, processed_at=now, error=None, lease_token=None)
 
     async def fail(self, event: ClaimedEvent, error: str, now: datetime) -> None:
         """Record a failure: retried later with back-off, given up after MAX_ATTEMPTS."""
-        values: dict[str, object] = {"error": error[:2000]}
+        values: dict[str, object] = {"error": error[:2000], "lease_token": None}
         if event.attempts >= MAX_ATTEMPTS:
             values["processed_at"] = now
         else:
-            values["claimed_until"] = now + timedelta(seconds=5 * 2**event.attempts)
+            async with self._db.sessions() as session:
+                database_time = await database_now(session)
+            backoff = min(BACKOFF_MAX, timedelta(seconds=5 * 2**event.attempts))
+            values["claimed_until"] = database_time + backoff
+        await self._by_holder(event, **values)
+
+    async def release(self, event: ClaimedEvent) -> None:
+        """Hand an event back unhandled (shutdown): another worker takes it at once."""
+        await self._by_holder(event, claimed_until=None, lease_token=None, attempts=InboxEvent.attempts - 1)
+
+    async def _by_holder(self, event: ClaimedEvent, **values: object) -> bool:
         async with self._db.sessions.begin() as session:
-            await session.execute(update(InboxEvent).where(InboxEvent.id == event.id).values(**values))
+            result = await session.execute(
+                update(InboxEvent)
+                .where(InboxEvent.id == event.id, InboxEvent.lease_token == event.lease_token)
+                .values(**values)
+            )
+        return bool(result.rowcount)
 
     async def purge(self, before: datetime) -> int:
         """Forget processed rows older than `before`; their unique key has done its job."""

@@ -73,8 +73,14 @@ class InboxEvent(Base):
     claimed_until: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+    # `channel:thread_ts` of the message the event is about: one thread's events are handled in order.
+    thread_key: Mapped[str | None] = mapped_column(String(80))
+    lease_token: Mapped[str | None] = mapped_column(String(36))
 
-    __table_args__ = (Index("ix_inbox_events_pending", "processed_at", "id"),)
+    __table_args__ = (
+        Index("ix_inbox_events_pending", "processed_at", "id"),
+        Index("ix_inbox_events_thread", "thread_key", "id"),
+    )
 
 
 class SlackMessage(Base):
@@ -283,3 +289,59 @@ class RepSetting(Base):
     status_away: Mapped[bool] = mapped_column(Boolean, default=False)  # from their Slack status
     updated_by: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A message closeloop must show in Slack, written in the transaction that made it necessary.
+
+    One row is one Slack message, named by its `dedupe_key` (`record-card:12`, `lead-dm:7:3`). Showing a
+    newer state of the same message raises `version`; the delivery worker posts the first version and
+    updates to the latest one after that, so several edits in a row cost one `chat.update`. What to
+    show is rendered at send time from `kind` and `payload`, in the reader's language.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(32))  # a channel, or a user id for a DM
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(8))  # pending, sent, dead
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    sent_version: Mapped[int] = mapped_column(Integer, default=0)
+    message_channel: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    due_at: Mapped[datetime]
+    pending_since: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    in_doubt: Mapped[bool] = mapped_column(Boolean, default=False)  # a post may have reached Slack
+    lease_token: Mapped[str | None] = mapped_column(String(36))
+    leased_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_outbox_due", "state", "due_at"),)
+
+
+class JobRun(Base):
+    """One run of a scheduled job: (job, subject, slot) is claimed once for the whole cluster.
+
+    `slot` is the instant the run was due; `subject` tells apart per-person runs of one job (a rep's
+    09:00), empty for team-wide jobs.
+    """
+
+    __tablename__ = "job_runs"
+
+    job: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    slot: Mapped[datetime] = mapped_column(primary_key=True)
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    claimed_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_job_runs_latest", "job", "subject", "slot"),)

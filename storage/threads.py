@@ -7,32 +7,14 @@ the retention period.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.conversation import SeenMessage
 from storage.models import SlackMessage
 from storage.upsert import insert_into
-
-
-@dataclass(frozen=True)
-class SeenMessage:
-    """A channel message as the thread store keeps it."""
-
-    team_id: str
-    channel_id: str
-    ts: str
-    thread_ts: str
-    user_id: str | None
-    is_bot: bool
-    text: str
-
-    @property
-    def posted_at(self) -> datetime:
-        """Slack's ts is the posting time in epoch seconds."""
-        return datetime.fromtimestamp(float(self.ts), UTC)
 
 
 async def save_message(session: AsyncSession, message: SeenMessage) -> None:

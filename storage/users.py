@@ -18,6 +18,11 @@ async def cached(session: AsyncSession, team_id: str, user_id: str, now: datetim
     return user if user is not None and now - user.fetched_at < FRESH_FOR else None
 
 
+async def remembered(session: AsyncSession, team_id: str, user_id: str) -> SlackUser | None:
+    """The remembered profile, however old: better than nothing when Slack cannot be asked."""
+    return await session.get(SlackUser, (team_id, user_id), populate_existing=True)
+
+
 async def remember(
     session: AsyncSession,
     *,

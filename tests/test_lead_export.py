@@ -14,11 +14,11 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.export import EXPORTS, to_bytes
-from bot.leads.desk import LeadDesk
-from bot.leads.lead_input import LeadInput
 from storage.db import Database
 from tests.storage.test_lead_desk import RULES
 from tests.test_surface import closeloop
+from usecases.lead_input import LeadInput
+from usecases.leads import LeadDesk
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 TEAM = "T1"

@@ -13,12 +13,12 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from bot.leads.desk import LeadDesk
-from bot.leads.lead_input import LeadInput
 from config.rules import load_rules
 from storage.db import Database
 from storage.models import LeadDecision, LeadRecord
 from tests.test_surface import closeloop
+from usecases.lead_input import LeadInput
+from usecases.leads import LeadDesk
 
 RULES = """
 [leads]

@@ -67,7 +67,9 @@ async def run_console(
     )
     workspace = Workspace(team_id, team_name, clock)
     slack = ConsoleSlack(workspace)
-    bot = build_bot(settings, clock=clock, rules=rules, client=console_web_client(slack))
+    bot = build_bot(
+        settings, clock=clock, rules=rules, client=console_web_client(slack), answer_after_work=True
+    )
     lines: LineSource = TerminalLines() if stdin.isatty() else ScriptLines(stdin, stdout)
     screen = Screen(workspace, stdout)
     database_label = make_url(settings.database_url).render_as_string(hide_password=True)

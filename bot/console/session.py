@@ -36,7 +36,7 @@ from bot.console.screen import Place, Screen
 from bot.console.workspace import BOT_USER_ID, Channel, Member, Message, Workspace
 from bot.i18n import language_for, t
 from bot.render.dates import format_moment
-from scheduler.jobs import JOBS
+from scheduler.jobs import run_due_jobs
 
 JsonDict = dict[str, Any]
 
@@ -78,7 +78,6 @@ class ConsoleSession:
         self._lines = lines
         self._settings = bot.services.settings
         self._database_label = database_label
-        self._jobs_last_run: dict[str, datetime] = {job.name: clock.now() for job in JOBS}
         self._done = False
 
     @property
@@ -163,7 +162,7 @@ class ConsoleSession:
     async def _send(self, body: JsonDict) -> BoltResponse:
         """Through the bot's app as a Socket Mode request, then everything the inbox took in."""
         response = await self.bot.app.async_dispatch(AsyncBoltRequest(body=body, mode="socket_mode"))
-        await self.bot.worker.drain()
+        await self.bot.settle()
         self._show_notices()
         if response.status == 404:
             self.screen.say(t(self.lang, "console.unhandled"))
@@ -374,17 +373,9 @@ class ConsoleSession:
             await self._run_due_jobs()
 
     async def _run_due_jobs(self) -> None:
-        """Every job of the scheduler's table whose interval has passed since its last simulated run."""
-        now = self.clock.now()
-        for job in JOBS:
-            if now - self._jobs_last_run[job.name] < job.every:
-                continue
-            self._jobs_last_run[job.name] = now
-            try:
-                await job.run(self.bot.services)
-            except Exception as error:  # one failing job must not end the session, nor print a trace
-                self.screen.say(t(self.lang, "console.job_failed", job=job.name, error=error))
-        await self.bot.worker.drain()
+        """Every job of the scheduler's table due at the simulated time, as a replica's tick runs them."""
+        await run_due_jobs(self.bot.services, self.clock.now())
+        await self.bot.settle()
         self._show_notices()
         await self._fill_modals()
 

@@ -11,6 +11,20 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "closeloop：规则文件有问题：",
     },
     "cli.ok": {"en": "ok", "zh": "ok"},
+    "cli.tick.bad_at": {
+        "en": "closeloop: --at {text!r} is not a moment; use ISO-8601, e.g. 2026-12-01T09:00:00+08:00",
+        "zh": "closeloop：--at {text!r} 不是有效时间，请用 ISO-8601 格式，例如 2026-12-01T09:00:00+08:00",
+    },
+    "cli.tick.done": {
+        "en": "tick at {at}: ran {jobs}; sent {sent}; still waiting {waiting}",
+        "zh": "{at} 的定时任务：已运行 {jobs}；已发送 {sent}；仍在等待 {waiting}",
+    },
+    "cli.outbox.empty": {"en": "nothing here", "zh": "没有消息"},
+    "cli.outbox.no_such": {
+        "en": "closeloop: there is no unsent message {id}; `closeloop outbox --dead` lists them",
+        "zh": "closeloop：没有未发送的消息 {id}；用 `closeloop outbox --dead` 查看",
+    },
+    "cli.outbox.requeued": {"en": "message {id} will be sent again", "zh": "消息 {id} 将重新发送"},
     "cli.migrated": {"en": "database is up to date ({url})", "zh": "数据库已是最新（{url}）"},
     "cli.listening": {
         "en": "closeloop is listening on http://{host}:{port}/slack/events",

@@ -156,8 +156,4 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "The clock only moves forward; it is already {time}.",
         "zh": "时间只能向前拨；现在已是 {time}。",
     },
-    "console.job_failed": {
-        "en": "Scheduled job {job} failed: {error}",
-        "zh": "定时任务 {job} 失败：{error}",
-    },
 }

@@ -7,7 +7,6 @@ Bearer-token protected (`CLOSELOOP_INTAKE_TOKEN`; unset means the endpoint is of
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import logging
@@ -18,15 +17,13 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from bot.app import Bot
-from bot.leads.desk import LeadError
-from bot.leads.lead_input import LeadInput, field_errors
-from handlers.lead_cards import announce
 from storage.models import IdempotentReply
 from storage.upsert import insert_into
+from usecases.lead_input import LeadInput, field_errors
+from usecases.leads import LeadError
 
 log = logging.getLogger(__name__)
 _SCOPE = "leads"
-_background: set[asyncio.Task[None]] = set()
 
 
 def _error(status: int, message: str, **extra: Any) -> web.Response:
@@ -90,9 +87,6 @@ def lead_routes(web_app: web.Application, bot: Bot) -> None:
         body = {"id": lead.id, "grade": lead.grade, "score": lead.score, "owner": lead.owner_id}
         if key:
             await remember(key, status, body)
-        task = asyncio.create_task(announce(services, services.slack, placement, lead.team_id))
-        _background.add(task)
-        task.add_done_callback(_background.discard)
         return web.json_response(body, status=status)
 
     web_app.router.add_post("/api/leads", post_lead)

@@ -21,7 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from bot.i18n import t
-from bot.leads.lead_input import LeadInput, field_errors, parse_budget
+from usecases.lead_input import LeadInput, field_errors, parse_budget
 
 Cell = str | int | float
 NumberedRow = tuple[int, list[Cell | None]]

@@ -7,39 +7,54 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from storage.db import Database
-from storage.inbox import MAX_ATTEMPTS, InboxRepository, open_inbox_writer
+from storage.inbox import MAX_ATTEMPTS, ClaimedEvent, InboxRepository, open_inbox_writer
 from storage.models import InboxEvent
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 
 
+async def add_events(database: Database, *events: tuple[str, str | None]) -> None:
+    """Store deliveries as the ack path does: (event_id, thread key)."""
+    writer = open_inbox_writer(database)
+    try:
+        for event_id, thread in events:
+            await writer.add(event_id, f'{{"id": "{event_id}"}}', NOW, thread)
+    finally:
+        await writer.close()
+
+
+async def claim_all(repository: InboxRepository) -> list[ClaimedEvent]:
+    claimed = []
+    while (event := await repository.claim()) is not None:
+        claimed.append(event)
+    return claimed
+
+
 async def test_the_lean_writer_keeps_one_row_per_event_id(database: Database) -> None:
     writer = open_inbox_writer(database)
     try:
-        assert await writer.add("Ev1", '{"a": 1}', NOW) is True
-        assert await writer.add("Ev1", '{"a": 1}', NOW) is False
-        assert await writer.add("Ev2", '{"a": 2}', NOW) is True
+        assert await writer.add("Ev1", '{"a": 1}', NOW, None) is True
+        assert await writer.add("Ev1", '{"a": 1}', NOW, None) is False
+        assert await writer.add("Ev2", '{"a": 2}', NOW, None) is True
     finally:
         await writer.close()
-    claimed = await InboxRepository(database).claim(NOW)
+    claimed = await claim_all(InboxRepository(database))
     assert [c.body for c in claimed] == ['{"a": 1}', '{"a": 2}']
 
 
 async def test_two_replicas_never_claim_the_same_row(database: Database) -> None:
-    writer = open_inbox_writer(database)
-    for n in range(60):
-        await writer.add(f"Ev{n}", "{}", NOW)
-    await writer.close()
+    await add_events(database, *((f"Ev{n}", f"C1:{n % 7}") for n in range(60)))
     other = Database(database.url.render_as_string(hide_password=False))
     replicas = [InboxRepository(database), InboxRepository(other)]
 
     async def claim_until_empty(repository: InboxRepository) -> list[int]:
         taken: list[int] = []
-        while batch := await repository.claim(NOW, limit=7):
-            taken += [c.id for c in batch]
+        while (event := await repository.claim()) is not None:
+            taken.append(event.id)
+            assert await repository.complete(event, NOW)
         return taken
 
     results = await asyncio.gather(*(claim_until_empty(r) for r in replicas for _ in range(3)))
@@ -48,31 +63,55 @@ async def test_two_replicas_never_claim_the_same_row(database: Database) -> None
     assert len(ids) == len(set(ids)) == 60
 
 
-async def test_a_lease_runs_out_and_a_completed_row_is_never_claimed_again(database: Database) -> None:
-    writer = open_inbox_writer(database)
-    await writer.add("EvA", "{}", NOW)
-    await writer.add("EvB", "{}", NOW)
-    await writer.close()
-    repository = InboxRepository(database, lease=timedelta(seconds=30))
-    first, second = await repository.claim(NOW)
-    assert await repository.claim(NOW + timedelta(seconds=10)) == []
-    await repository.complete(first.id, NOW)
-    again = await repository.claim(NOW + timedelta(seconds=31))
-    assert [c.id for c in again] == [second.id] and again[0].attempts == 2
+async def test_one_threads_events_are_handed_out_in_order(database: Database) -> None:
+    await add_events(database, ("EvT1", "C1:1.0"), ("EvT2", "C1:1.0"), ("EvOTHER", "C1:2.0"))
+    repository = InboxRepository(database)
+    first = await repository.claim()
+    other = await repository.claim()
+    assert first is not None and other is not None and '"EvOTHER"' in other.body
+    assert await repository.claim() is None  # EvT2 waits for EvT1, even on another replica
+    assert await repository.complete(first, NOW)
+    second = await repository.claim()
+    assert second is not None and '"EvT2"' in second.body
+
+
+async def test_a_lapsed_lease_passes_the_event_on_and_the_first_holder_cannot_complete_it(
+    database: Database,
+) -> None:
+    await add_events(database, ("EvA", None))
+    slow = InboxRepository(database, lease=timedelta(seconds=1))
+    held = await slow.claim()
+    assert held is not None and await slow.claim() is None
+    await asyncio.sleep(1.2)  # leases run on the database's clock
+    taken_over = await slow.claim()
+    assert taken_over is not None and taken_over.attempts == 2
+    assert await slow.complete(held, NOW) is False
+    assert await slow.complete(taken_over, NOW) is True
+    assert await slow.claim() is None
+
+
+async def test_a_released_event_is_taken_again_at_once(database: Database) -> None:
+    await add_events(database, ("EvA", None))
+    repository = InboxRepository(database, lease=timedelta(minutes=5))
+    held = await repository.claim()
+    assert held is not None
+    await repository.release(held)
+    again = await repository.claim()
+    assert again is not None and again.id == held.id and again.attempts == 1
 
 
 async def test_failures_back_off_and_give_up_after_max_attempts(database: Database) -> None:
-    writer = open_inbox_writer(database)
-    await writer.add("EvBAD", "{}", NOW)
-    await writer.close()
+    await add_events(database, ("EvBAD", None))
     repository = InboxRepository(database, lease=timedelta(seconds=1))
-    moment = NOW
-    for _ in range(MAX_ATTEMPTS):
-        [event] = await repository.claim(moment)
-        await repository.fail(event, "boom", moment)
-        moment += timedelta(hours=1)
-    assert await repository.claim(moment) == []
-    assert await repository.purge(moment + timedelta(days=1)) == 1
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        event = await repository.claim()
+        assert event is not None and event.attempts == attempt
+        await repository.fail(event, "boom", NOW)
+        assert await repository.claim() is None  # backing off
+        async with database.sessions.begin() as session:  # the back-off passes
+            await session.execute(update(InboxEvent).values(claimed_until=None))
+    assert await repository.claim() is None
+    assert await repository.purge(NOW + timedelta(days=1)) == 1
 
 
 async def test_the_sqlite_writer_waits_off_the_event_loop_while_another_transaction_writes(
@@ -87,7 +126,7 @@ async def test_the_sqlite_writer_waits_off_the_event_loop_while_another_transact
             await session.execute(
                 insert(InboxEvent).values(event_id="EvHOLD", body="{}", received_at=NOW, attempts=0)
             )
-            adding = asyncio.create_task(writer.add("EvWAIT", "{}", NOW))
+            adding = asyncio.create_task(writer.add("EvWAIT", "{}", NOW, None))
             started = time.monotonic()
             await asyncio.sleep(0.2)
             assert time.monotonic() - started < 1.0 and not adding.done()

@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.leads.desk import LeadDesk, LeadError
-from bot.leads.lead_input import LeadInput
 from config.lead_rules import LeadRules
 from storage.db import Database
 from storage.models import LeadDecision, LeadRecord
+from usecases.lead_input import LeadInput
+from usecases.leads import LeadDesk, LeadError
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 TEAM = "T1"

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from domain.conversation import SeenMessage
 from storage import activities, customers, threads
 from storage.activities import ActivityDraft
 from storage.db import Database
 from storage.models import Activity
-from storage.threads import SeenMessage
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 

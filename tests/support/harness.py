@@ -22,7 +22,7 @@ from bot.clock import Clock
 from bot.server import build_web_app
 from config.settings import Settings
 from storage.db import Database
-from storage.models import InboxEvent
+from storage.models import InboxEvent, OutboxMessage
 from tests.support.signing import (
     FORM_CONTENT_TYPE,
     command_body,
@@ -118,36 +118,62 @@ class RunningBot:
         assert response.status == 200, await response.text()
         return ts
 
-    async def command(self, user: str, channel: str, text: str) -> dict[str, Any]:
-        """Run `/closeloop TEXT`; returns the immediate (ephemeral) answer, {} when empty."""
+    async def command(self, user: str, channel: str, text: str, *, settle: bool = True) -> dict[str, Any]:
+        """Run `/closeloop TEXT`; returns the immediate (ephemeral) answer, {} when empty.
+
+        With `settle`, waits for what the command set going (cards, DMs) before returning.
+        """
         response = await self.post(
             command_body(text=text, user_id=user, channel_id=channel), content_type=FORM_CONTENT_TYPE
         )
         assert response.status == 200, await response.text()
         raw = await response.text()
+        if settle:
+            await self.settle()
         return json.loads(raw) if raw else {}
 
-    async def interact(self, payload: dict[str, Any]) -> aiohttp.ClientResponse:
-        """Send an interactivity payload (button click, form submission)."""
-        return await self.post(interaction_body(payload), content_type=FORM_CONTENT_TYPE)
+    async def interact(self, payload: dict[str, Any], *, settle: bool = True) -> aiohttp.ClientResponse:
+        """Send an interactivity payload (button click, form submission).
+
+        Slack gets its ack at once and the listener goes on; with `settle`, this waits for it and for
+        the messages it queued, so the next line of a scenario sees the outcome.
+        """
+        response = await self.post(interaction_body(payload), content_type=FORM_CONTENT_TYPE)
+        await response.read()
+        if settle:
+            await self.settle()
+        return response
 
     async def settle(self, timeout: float = 10.0) -> None:
-        """Wait until the worker has processed every delivery in the inbox."""
+        """Wait until every delivery is handled and every queued message sent (or given up).
+
+        Buttons ack before their listener finishes, so "nothing pending" must hold twice, a moment
+        apart, before the bot counts as quiet.
+        """
         deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            async with self.db.sessions() as session:
-                pending = await session.scalar(
-                    select(func.count()).select_from(InboxEvent).where(InboxEvent.processed_at.is_(None))
-                )
-                errors = list(
-                    await session.scalars(select(InboxEvent.error).where(InboxEvent.error.is_not(None)))
-                )
-            assert not errors, f"processing failed: {errors}"
-            if not pending:
-                return
+        quiet_checks = 0
+        while quiet_checks < 2:
+            pending, unsent = await self._backlog()
+            quiet_checks = quiet_checks + 1 if not pending and not unsent else 0
             if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"{pending} inbox events still unprocessed after {timeout}s")
-            await asyncio.sleep(0.02)
+                raise AssertionError(
+                    f"{pending} inbox events unprocessed and {unsent} messages unsent after {timeout}s"
+                )
+            await asyncio.sleep(0.05)
+
+    async def _backlog(self) -> tuple[int, int]:
+        async with self.db.sessions() as session:
+            pending = await session.scalar(
+                select(func.count()).select_from(InboxEvent).where(InboxEvent.processed_at.is_(None))
+            )
+            errors = list(
+                await session.scalars(select(InboxEvent.error).where(InboxEvent.error.is_not(None)))
+            )
+            unsent = await session.scalar(
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "pending")
+            )
+        assert not errors, f"processing failed: {errors}"
+        return pending or 0, unsent or 0
 
     async def stop(self) -> None:
         await self.http.close()

@@ -1,9 +1,10 @@
 """The lead desk: intake → duplicate check → score → route → audit, and every later change of hands.
 
-Each operation is one database transaction: a lead and the decision that placed it are written together
-or not at all. Routing reads the pool's rotation and saves it back only if nobody else did meanwhile
-(otherwise it routes again), so replicas can take leads at the same moment. Slack stays out of here:
-callers get results and show them.
+Each operation is one database transaction: a lead, the decision that placed it and the messages about
+it (the lead's card, the new owner's DM, the managers' word when nobody could take it) are written
+together or not at all. Routing reads the pool's rotation and saves it back only if nobody else did
+meanwhile (otherwise it routes again), so replicas can take leads at the same moment. Slack stays out
+of here: the outbox delivers what was queued.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.leads.lead_input import LeadInput
 from config.lead_rules import LeadRules
 from domain.leads import Grade, Lead, Rep, RepOverride, Urgency, apply_overrides, status_says_away
 from domain.release import OwnedLead, due_for_release
@@ -31,9 +31,16 @@ from domain.routing import (
 )
 from domain.scoring import Score, score_lead
 from storage import leads as store
+from storage import outbox
 from storage import roster as roster_store
 from storage.db import Database
-from storage.models import LeadRecord
+from storage.models import LeadDecision, LeadRecord
+from storage.outbox import Outgoing
+from usecases.lead_input import LeadInput
+
+# What callers read of a lead's audit trail, named here so they need not reach into storage.
+__all__ = ["LeadDecision", "LeadDesk", "LeadError", "Placement", "lead_card", "reason_from_json"]
+reason_from_json = store.reason_from_json
 
 CONTACT_RECORD_WINDOW = timedelta(days=90)
 STATUS_SOURCE = "slack-status"  # the `updated_by` of changes read from reps' Slack statuses
@@ -47,6 +54,17 @@ class LeadError(Exception):
         super().__init__(code)
         self.code = code
         self.params = params
+
+
+def lead_card(lead: LeadRecord, channel: str | None = None) -> Outgoing:
+    """The outbox message that shows a lead's card in its pool's channel."""
+    return Outgoing(
+        key=f"lead-card:{lead.id}",
+        kind="lead_card",
+        team_id=lead.team_id,
+        channel=channel or lead.card_channel or "",
+        payload={"lead_id": lead.id},
+    )
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,30 @@ class LeadDesk:
     def is_manager(self, user_id: str) -> bool:
         """Managers may reassign any lead and change anyone's roster entry."""
         return user_id in self._rules.managers
+
+    async def lead(self, lead_id: int) -> LeadRecord | None:
+        """A lead as stored."""
+        async with self._db.sessions() as session:
+            return await store.get(session, lead_id)
+
+    async def open_load(self, team_id: str, user_id: str, now: datetime) -> int:
+        """How many assigned leads `user_id` has not yet contacted (what their cap counts)."""
+        async with self._db.sessions() as session:
+            states = await store.rep_states(session, team_id, now, CONTACT_RECORD_WINDOW)
+        return states[user_id].open_uncontacted if user_id in states else 0
+
+    async def trail(self, lead_id: int) -> tuple[LeadRecord | None, list[LeadDecision]]:
+        """A lead and every decision about it, oldest first (`/closeloop lead why`)."""
+        async with self._db.sessions() as session:
+            lead = await store.get(session, lead_id)
+            return lead, (await store.decisions(session, lead_id) if lead else [])
+
+    async def received_between(
+        self, team_id: str, start: datetime, end: datetime, kinds: Sequence[str]
+    ) -> list[tuple[Any, ...]]:
+        """Who received which lead when, for the fairness report."""
+        async with self._db.sessions() as session:
+            return list(await store.received_between(session, team_id, start, end, tuple(kinds)))
 
     async def roster(self, team_id: str) -> tuple[Rep, ...]:
         """The team's reps as routing sees them now: the rules file's roster with Slack-side changes."""
@@ -176,6 +218,7 @@ class LeadDesk:
             if take_phone and await store.phone_in_use(session, team_id, phone):
                 take_phone = False
             _merge(existing, submitted, now, take_phone=take_phone)
+            await self._show_card(session, existing, now)
             return Placement(existing, None, None, merged=True)
         record = LeadRecord(
             team_id=team_id,
@@ -239,7 +282,7 @@ class LeadDesk:
         record.assigned_at = now if decision.owner else None
         record.first_contact_at = None
         record.updated_at = now
-        await store.record(
+        row = await store.record(
             session,
             record,
             kind="routed",
@@ -251,7 +294,60 @@ class LeadDesk:
             mode=decision.mode.value,
             outcome=decision.outcome.value,
         )
+        await self._announce(session, record, decision, row, now)
         return decision
+
+    async def _announce(
+        self,
+        session: AsyncSession,
+        lead: LeadRecord,
+        decision: RoutingDecision,
+        row: LeadDecision,
+        now: datetime,
+    ) -> None:
+        """Queue what people must hear of a routing: the card, the owner's DM, the managers' word."""
+        await self._show_card(session, lead, now)
+        if decision.owner:
+            await outbox.send_once(
+                session,
+                Outgoing(
+                    key=f"lead-owner:{lead.id}:{row.id}",
+                    kind="text",
+                    team_id=lead.team_id,
+                    channel=decision.owner,
+                    payload={
+                        "reader": decision.owner,
+                        "key": "lead.dm_owner",
+                        "params": {"company": lead.company, "grade": lead.grade},
+                    },
+                ),
+                now,
+            )
+        if decision.notify_manager:
+            for manager_id in self._rules.managers:
+                await outbox.send_once(
+                    session,
+                    Outgoing(
+                        key=f"lead-unplaced:{lead.id}:{row.id}:{manager_id}",
+                        kind="unplaced_lead",
+                        team_id=lead.team_id,
+                        channel=manager_id,
+                        payload={"reader": manager_id, "lead_id": lead.id, "decision_id": row.id},
+                    ),
+                    now,
+                )
+
+    async def _show_card(self, session: AsyncSession, lead: LeadRecord, now: datetime) -> None:
+        """Queue the lead's card, new or updated, in its pool's channel (none when the pool has no channel)."""
+        channel = lead.card_channel or self.pool_channel(lead.pool_id)
+        if channel:
+            await outbox.show(session, lead_card(lead, channel), now)
+
+    def pool_channel(self, pool_id: str) -> str | None:
+        """The channel where a pool's lead cards are posted."""
+        table = self._rules.routing_table
+        pool = next((p for p in (*table.pools, table.default_pool) if p.id == pool_id), None)
+        return pool.channel_id if pool else None
 
     async def claim(self, lead_id: int, user_id: str, now: datetime) -> LeadRecord:
         """`user_id` takes an offered or public lead; exactly one of many simultaneous claims wins.
@@ -275,6 +371,7 @@ class LeadDesk:
                     await store.record(
                         session, lead, kind="claimed", now=now, actor_id=user_id, owner_id=user_id
                     )
+                    await self._show_card(session, lead, now)
                     return lead
                 lead = await store.get(session, lead_id)
             if lead is None or lead.owner_id != user_id:
@@ -286,11 +383,16 @@ class LeadDesk:
         async with self._db.sessions.begin() as session:
             lead = await self._owned(session, lead_id, user_id)
             if lead.first_contact_at is None:
-                lead.first_contact_at, lead.status, lead.updated_at = now, "contacted", now
-                await store.record(
-                    session, lead, kind="contacted", now=now, actor_id=user_id, owner_id=lead.owner_id
-                )
+                await self.contacted_in(session, lead, user_id, now)
+                await self._show_card(session, lead, now)
             return lead
+
+    async def contacted_in(
+        self, session: AsyncSession, lead: LeadRecord, user_id: str, now: datetime
+    ) -> None:
+        """Within the caller's transaction: first contact made, the lead leaves its owner's open load."""
+        lead.first_contact_at, lead.status, lead.updated_at = now, "contacted", now
+        await store.record(session, lead, kind="contacted", now=now, actor_id=user_id, owner_id=lead.owner_id)
 
     async def release(self, lead_id: int, user_id: str, now: datetime) -> Placement:
         """The owner gives the lead back; it is routed again without them."""
@@ -325,6 +427,7 @@ class LeadDesk:
                 owner_id=to_user,
                 candidates=previous_owner,
             )
+            await self._show_card(session, lead, now)
             return lead
 
     async def release_overdue(self, now: datetime) -> list[Placement]:

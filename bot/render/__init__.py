@@ -1,0 +1,1 @@
+"""Rendering: what closeloop shows in Slack (cards, forms, messages), built with slack-sdk models."""

@@ -1,0 +1,229 @@
+"""What each kind of outbox row looks like in Slack, rendered when it is sent.
+
+A use case says *what* to show (`record_card` of activity 12, `text` with a catalogue key for a
+person); this module turns it into text and blocks in the reader's language and time zone at send
+time, so the newest state is what goes out and a person's profile is read off the transaction path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import t
+from bot.people import PeopleDirectory, Person
+from bot.render.activity_card import ActivityCard, render_card, render_undone
+from bot.render.lead_card import LeadCard, reasons_text, render_lead_card
+from config.rules import Rules
+from config.settings import Settings
+from domain.leads import Reason
+from storage import activities, customers
+from storage import leads as lead_store
+from storage.db import Database
+from storage.outbox import ClaimedMessage
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message ready for Slack."""
+
+    text: str
+    blocks: list[dict] | None = None
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What rendering may read: the database, people's profiles (through Slack), rules and settings."""
+
+    db: Database
+    people: PeopleDirectory
+    client: AsyncWebClient
+    rules: Rules
+    settings: Settings
+    now: Callable[[], datetime]  # the bot's clock
+
+
+Renderer = Callable[[RenderContext, ClaimedMessage], Awaitable[Rendered]]
+Remember = Callable[[AsyncSession, ClaimedMessage, str, str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class MessageKind:
+    """How one kind of outbox row is rendered and sent.
+
+    `ephemeral`: shown to `payload["user"]` only (`chat.postEphemeral`; never updated).
+    `dm_fallback`: the payload key naming whom to message directly when the bot may not post in the
+    channel. `remember`: stores where the message landed on the object it shows, in the same
+    transaction that marks the row sent.
+    """
+
+    render: Renderer
+    ephemeral: bool = False
+    dm_fallback: str | None = None
+    remember: Remember | None = None
+
+
+async def _reader(context: RenderContext, message: ClaimedMessage, user_id: str) -> Person:
+    """Whom the message speaks to; if Slack cannot say, the send is retried rather than guessed."""
+    return await context.people.lookup(context.client, message.team_id, user_id, context.now(), strict=True)
+
+
+async def render_record_card(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """An activity record's card, in its author's language and zone."""
+    payload = message.payload
+    async with context.db.sessions() as session:
+        activity = await activities.get(session, payload["activity_id"])
+    if activity is None:  # undone before its card went out
+        reader = await _reader(context, message, payload["author"])
+        text, blocks = render_undone(payload["activity_id"], payload["author"], reader.lang)
+        return Rendered(text, blocks)
+    reader = await _reader(context, message, activity.author_id)
+    await _fill_permalink(context, activity.id, activity.channel_id, activity.thread_ts, activity.permalink)
+    async with context.db.sessions() as session:
+        customer = await customers.get(session, activity.customer_id) if activity.customer_id else None
+        choices = (
+            []
+            if customer
+            else [(c.id, c.name) for c in await customers.list_names(session, activity.team_id)]
+        )
+    card = ActivityCard(
+        activity_id=activity.id,
+        author_id=activity.author_id,
+        customer_name=customer.name if customer else None,
+        activity_type=activity.activity_type,
+        summary=activity.summary,
+        signal_labels=[context.rules.signal_label(s, reader.lang) for s in activity.signals],
+        next_action=activity.next_action,
+        due_at=activity.due_at,
+        blocker=activity.blocker,
+        unreadable_due=payload.get("unreadable_due"),
+        history_partial=bool(payload.get("history_partial")),
+        customer_choices=choices,
+    )
+    text, blocks = render_card(card, reader.lang, reader.tz)
+    return Rendered(text, blocks)
+
+
+async def _fill_permalink(
+    context: RenderContext, activity_id: int, channel_id: str, thread_ts: str | None, known: str | None
+) -> None:
+    """The thread's permalink, asked of Slack once the record exists (the record never waits for it)."""
+    if known or not thread_ts:
+        return
+    try:
+        reply = await context.client.chat_getPermalink(channel=channel_id, message_ts=thread_ts)
+    except SlackApiError as error:
+        if error.response.status_code >= 500 or error.response.status_code == 429:
+            raise
+        return  # Slack will not say (a deleted thread): the record simply has no link
+    async with context.db.sessions.begin() as session:
+        stored = await activities.get(session, activity_id)
+        if stored is not None:
+            stored.permalink = reply.get("permalink")
+
+
+async def remember_record_card(session: AsyncSession, message: ClaimedMessage, channel: str, ts: str) -> None:
+    """The card's place, so an `#archive` in the card's thread and later edits find it."""
+    activity = await activities.get(session, message.payload["activity_id"])
+    if activity is not None:
+        await activities.set_card(session, activity, channel, ts)
+
+
+async def render_record_undone(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """What a card becomes once its record is undone."""
+    payload = message.payload
+    reader = await _reader(context, message, payload["by"])
+    text, blocks = render_undone(payload["activity_id"], payload["by"], reader.lang)
+    return Rendered(text, blocks)
+
+
+async def render_lead_card_message(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """A lead's card in its pool's channel, with the reasons for where it went."""
+    async with context.db.sessions() as session:
+        lead = await lead_store.get(session, message.payload["lead_id"])
+        trail = await lead_store.decisions(session, lead.id) if lead else []
+    lang = context.settings.closeloop_lang
+    if lead is None:
+        return Rendered(t(lang, "lead.error.lead_unknown", id=message.payload["lead_id"]))
+    routed = [d for d in trail if d.kind == "routed"]
+    why = [lead_store.reason_from_json(r) for r in routed[-1].reasons] if routed else []
+    card = LeadCard(
+        lead_id=lead.id,
+        company=lead.company,
+        contact=lead.contact,
+        region=lead.region,
+        industry=lead.industry,
+        source=lead.source,
+        budget_min=lead.budget_min,
+        budget_max=lead.budget_max,
+        grade=lead.grade,
+        score=lead.score,
+        fired=[(f["label"], f["points"]) for f in lead.fired_rules],
+        status=lead.status,
+        owner_id=lead.owner_id,
+        why=why or [Reason("pool", {"pool": lead.pool_id})],
+        released_from=lead.released_from,
+    )
+    text, blocks = render_lead_card(card, lang)
+    return Rendered(text, blocks)
+
+
+async def remember_lead_card(session: AsyncSession, message: ClaimedMessage, channel: str, ts: str) -> None:
+    """The lead card's place: a reply in its thread files against the lead."""
+    lead = await lead_store.get(session, message.payload["lead_id"])
+    if lead is not None:
+        lead.card_channel, lead.card_ts = channel, ts
+
+
+async def render_text(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """A catalogue sentence in the language of `payload["reader"]` (a DM's recipient, say)."""
+    payload = message.payload
+    reader = await _reader(context, message, payload["reader"])
+    return Rendered(t(reader.lang, payload["key"], **payload.get("params", {})))
+
+
+async def render_unplaced_lead(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """A manager's DM: nobody could take a lead, why, and who was skipped for what."""
+    payload = message.payload
+    reader = await _reader(context, message, payload["reader"])
+    async with context.db.sessions() as session:
+        lead = await lead_store.get(session, payload["lead_id"])
+        trail = await lead_store.decisions(session, payload["lead_id"])
+    decision = next((d for d in trail if d.id == payload["decision_id"]), None)
+    if lead is None or decision is None:
+        return Rendered(t(reader.lang, "lead.error.lead_unknown", id=payload["lead_id"]))
+    reasons = [lead_store.reason_from_json(r) for r in decision.reasons]
+    lines = [
+        t(
+            reader.lang,
+            "lead.dm_manager",
+            id=lead.id,
+            company=lead.company,
+            grade=decision.grade,
+            why=reasons_text(reasons, reader.lang),
+        )
+    ]
+    skipped: dict[str, list[str]] = {}
+    for candidate in decision.candidates:
+        if candidate.get("verdict") == "skipped":
+            skipped.setdefault(candidate["reason"]["code"], []).append(candidate["user_id"])
+    lines += [
+        t(reader.lang, f"lead.skipped.{code}", users=", ".join(f"<@{user}>" for user in users))
+        for code, users in skipped.items()
+    ]
+    return Rendered("\n".join(lines))
+
+
+MESSAGE_KINDS: dict[str, MessageKind] = {
+    "record_card": MessageKind(render_record_card, dm_fallback="author", remember=remember_record_card),
+    "record_undone": MessageKind(render_record_undone),
+    "lead_card": MessageKind(render_lead_card_message, remember=remember_lead_card),
+    "text": MessageKind(render_text),
+    "ephemeral_text": MessageKind(render_text, ephemeral=True),
+    "unplaced_lead": MessageKind(render_unplaced_lead),
+}

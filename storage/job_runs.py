@@ -1,0 +1,39 @@
+"""Scheduled runs claimed once for the whole cluster: a unique (job, subject, slot) row per run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import JobRun
+from storage.upsert import insert_into
+
+
+async def claim(
+    session: AsyncSession, job: str, slot: datetime, claimed_by: str, now: datetime, subject: str = ""
+) -> bool:
+    """Take the run of `job` (for `subject`) due at `slot`; False if anyone, anywhere, already did."""
+    result = await session.execute(
+        insert_into(session, JobRun)
+        .values(job=job, subject=subject, slot=slot, claimed_by=claimed_by, claimed_at=now)
+        .on_conflict_do_nothing(index_elements=["job", "subject", "slot"])
+    )
+    return bool(result.rowcount)
+
+
+async def finish(
+    session: AsyncSession,
+    job: str,
+    slot: datetime,
+    now: datetime,
+    error: str | None = None,
+    subject: str = "",
+) -> None:
+    """Note how a claimed run ended."""
+    await session.execute(
+        update(JobRun)
+        .where(JobRun.job == job, JobRun.subject == subject, JobRun.slot == slot)
+        .values(finished_at=now, error=error[:2000] if error else None)
+    )

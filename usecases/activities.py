@@ -1,0 +1,311 @@
+"""Activity records (跟进记录): archive a thread, log a follow-up, edit, undo, pick the customer.
+
+Each use case is one transaction that changes the record *and* queues what Slack must show (the
+record's card, the lead's card) in the outbox, so a record is never written without its card
+following, nor a card posted for a record that was rolled back. Nothing here calls Slack: the
+author's language and time zone are the ones last seen, and the card is rendered when it is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from config.rules import Rules
+from domain.archive import build_summary, parse_archive_request, parse_log_line, plain_text, strip_markup
+from domain.conversation import SeenMessage
+from domain.dates import find_due
+from domain.signals import detect_signals
+from storage import activities, customers, leads, outbox, threads
+from storage.activities import ActivityDraft
+from storage.db import Database
+from storage.models import Activity
+from storage.outbox import Outgoing
+from usecases.leads import LeadDesk, lead_card
+
+_END_OF_DAY = time(18, 0)
+
+
+class ActivityError(Exception):
+    """A change refused for a reason the person can act on (`code` picks the message)."""
+
+    def __init__(self, code: str, **params: object):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A record as filed, and what its card will say about how it was read."""
+
+    activity: Activity
+    unreadable_due: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """What the Edit form shows of a record."""
+
+    activity: Activity
+    customer_name: str | None
+
+
+@dataclass(frozen=True)
+class RecordEdit:
+    """The Edit form's answers; a picked date wins over a date written in the next action."""
+
+    customer: str | None
+    activity_type: str | None
+    summary: str | None
+    next_action: str | None
+    due_date: str | None  # YYYY-MM-DD
+    blocker: str | None
+
+
+def record_card(activity: Activity, **details: Any) -> Outgoing:
+    """The outbox message that shows `activity` as its card: in its thread, else where it was logged."""
+    return Outgoing(
+        key=f"record-card:{activity.id}",
+        kind="record_card",
+        team_id=activity.team_id,
+        channel=activity.channel_id,
+        thread_ts=activity.thread_ts,
+        payload={"activity_id": activity.id, "author": activity.author_id, **details},
+    )
+
+
+class ActivityDesk:
+    """The activity use cases, over one database and one rules file."""
+
+    def __init__(self, db: Database, rules: Rules, leads_desk: LeadDesk):
+        self._db = db
+        self._rules = rules
+        self._leads = leads_desk
+
+    # the thread store
+
+    async def note_message(self, message: SeenMessage) -> None:
+        """Keep a channel message (or its edit), so its thread can be archived without asking Slack."""
+        async with self._db.sessions.begin() as session:
+            await threads.save_message(session, message)
+
+    async def forget_message(self, channel_id: str, ts: str) -> None:
+        """A message was deleted in Slack: it is no longer part of any archive."""
+        async with self._db.sessions.begin() as session:
+            await threads.delete_message(session, channel_id, ts)
+
+    async def knows_thread_start(self, channel_id: str, thread_ts: str) -> bool:
+        """Whether the thread's first message is stored (else the thread began before the bot joined)."""
+        async with self._db.sessions() as session:
+            stored = await threads.thread_messages(session, channel_id, thread_ts)
+        return any(m.ts == thread_ts for m in stored)
+
+    # filing
+
+    async def archive_thread(
+        self,
+        trigger: SeenMessage,
+        author_tz: str,
+        now: datetime,
+        *,
+        fetched: list[SeenMessage] | None = None,
+        history_partial: bool = False,
+    ) -> Filed:
+        """File the thread `trigger` belongs to (or `trigger` alone, at top level) as one record.
+
+        `fetched` are messages read from Slack for a thread that began before the bot joined. One
+        transaction: the record, the thread marked archived, the lead's first contact if the owner
+        filed in the lead card's thread, and the cards to show.
+        """
+        syntax = self._rules.archive_syntax
+        request = parse_archive_request(plain_text(trigger.text), syntax)
+        due = find_due(request.next_action, trigger.posted_at, author_tz) if request.next_action else None
+        async with self._db.sessions.begin() as session:
+            for message in fetched or []:
+                await threads.save_message(session, message)
+            history = await threads.thread_messages(session, trigger.channel_id, trigger.thread_ts)
+            human = [plain_text(m.text) for m in history if not m.is_bot]
+            full_text = "\n".join(human)
+            # A reply in a lead card's thread is that lead's conversation: the record files against it.
+            lead = await leads.by_card(session, trigger.channel_id, trigger.thread_ts)
+            named = request.customer or (lead.company if lead else None)
+            explicit = await customers.find_or_create(session, trigger.team_id, named, now) if named else None
+            draft = ActivityDraft(
+                team_id=trigger.team_id,
+                source="thread",
+                channel_id=trigger.channel_id,
+                thread_ts=trigger.thread_ts,
+                message_ts=trigger.ts,
+                author_id=trigger.user_id or "",
+                customer_id=explicit.id if explicit else None,
+                activity_type=request.activity_type,
+                summary=build_summary(
+                    (strip_markup(m, syntax) for m in human), self._rules.archive.summary_chars
+                ),
+                full_text=full_text,
+                signals=list(detect_signals(full_text, self._rules.signal_rules)),
+                next_action=request.next_action,
+                due_at=due.due if due else None,
+                lead_id=lead.id if lead else None,
+            )
+            record = await activities.upsert_thread_record(session, draft, now)
+            if record.customer_id is None:
+                inferred = await customers.linked_to(session, trigger.team_id, trigger.channel_id) or (
+                    await customers.named_in(session, trigger.team_id, full_text)
+                )
+                if inferred is not None:
+                    await activities.update_fields(session, record, now, customer_id=inferred.id)
+            await threads.mark_archived(session, trigger.channel_id, trigger.thread_ts, archived=True)
+            if lead is not None and lead.owner_id == trigger.user_id and lead.first_contact_at is None:
+                # The owner logging a follow-up on the lead is its first contact: no extra click needed.
+                await self._leads.contacted_in(session, lead, trigger.user_id, now)
+                await outbox.show(session, lead_card(lead), now)
+            unreadable = request.next_action if request.next_action and due is None else None
+            await outbox.show(
+                session,
+                record_card(record, unreadable_due=unreadable, history_partial=history_partial),
+                now,
+            )
+        return Filed(record, unreadable)
+
+    async def log_follow_up(
+        self,
+        *,
+        team_id: str,
+        channel_id: str,
+        author_id: str,
+        author_tz: str,
+        text: str,
+        now: datetime,
+        blocker: str | None = None,
+    ) -> Filed:
+        """Record a follow-up typed as one line (`ACME called, next: 3天后 send quote`) and queue its card."""
+        syntax = self._rules.archive_syntax
+        async with self._db.sessions.begin() as session:
+            known = [c.name for c in await customers.list_names(session, team_id, limit=1000)]
+            line = parse_log_line(plain_text(text), syntax, known)
+            customer = (
+                await customers.find_or_create(session, team_id, line.customer, now)
+                if line.customer
+                else await customers.linked_to(session, team_id, channel_id)
+            )
+            due = find_due(line.next_action, now, author_tz) if line.next_action else None
+            context = "\n".join(part for part in (line.status, blocker) if part)
+            record = await activities.create_logged(
+                session,
+                ActivityDraft(
+                    team_id=team_id,
+                    source="command",
+                    channel_id=channel_id,
+                    thread_ts=None,
+                    message_ts=None,
+                    author_id=author_id,
+                    customer_id=customer.id if customer else None,
+                    activity_type=None,
+                    summary=build_summary([line.status], self._rules.archive.summary_chars),
+                    full_text=line.status,
+                    signals=list(detect_signals(context, self._rules.signal_rules)),
+                    next_action=line.next_action,
+                    due_at=due.due if due else None,
+                    blocker=blocker,
+                ),
+                now,
+            )
+            unreadable = line.next_action if line.next_action and due is None else None
+            await outbox.show(session, record_card(record, unreadable_due=unreadable), now)
+        return Filed(record, unreadable)
+
+    # changing a record: its author only
+
+    async def for_edit(self, activity_id: int, user_id: str) -> RecordView:
+        """The record as the Edit form shows it, if `user_id` may change it."""
+        async with self._db.sessions() as session:
+            activity = await self._authored(session, activity_id, user_id)
+            customer = await customers.get(session, activity.customer_id) if activity.customer_id else None
+        return RecordView(activity, customer.name if customer else None)
+
+    async def edit(
+        self, activity_id: int, user_id: str, changes: RecordEdit, tz: str, now: datetime
+    ) -> Activity:
+        """Apply the Edit form; the card updates in place."""
+        async with self._db.sessions.begin() as session:
+            stored = await self._authored(session, activity_id, user_id)
+            customer = (
+                await customers.find_or_create(session, stored.team_id, changes.customer, now)
+                if changes.customer
+                else None
+            )
+            activity = await activities.update_fields(
+                session,
+                stored,
+                now,
+                customer_id=customer.id if customer else None,
+                activity_type=changes.activity_type or stored.activity_type,
+                summary=changes.summary or stored.summary,
+                next_action=changes.next_action,
+                due_at=_due_from_form(changes.due_date, changes.next_action, stored.due_at, tz, now),
+                blocker=changes.blocker,
+            )
+            await outbox.show(session, record_card(activity), now)
+        return activity
+
+    async def undo(self, activity_id: int, user_id: str, now: datetime) -> None:
+        """Delete the record; its card says it was undone. Record numbers are not given out again."""
+        async with self._db.sessions.begin() as session:
+            stored = await self._authored(session, activity_id, user_id)
+            if stored.thread_ts:
+                await threads.mark_archived(session, stored.channel_id, stored.thread_ts, archived=False)
+            undone = Outgoing(
+                key=f"record-card:{stored.id}",
+                kind="record_undone",
+                team_id=stored.team_id,
+                channel=stored.channel_id,
+                thread_ts=stored.thread_ts,
+                payload={"activity_id": stored.id, "by": user_id},
+            )
+            await activities.delete(session, stored)
+            await outbox.show(session, undone, now)
+
+    async def pick_customer(self, activity_id: int, customer_id: int, user_id: str, now: datetime) -> None:
+        """The author chose the record's customer from the card's list."""
+        async with self._db.sessions.begin() as session:
+            stored = await self._authored(session, activity_id, user_id)
+            customer = await customers.get(session, customer_id)
+            if customer is None or customer.team_id != stored.team_id:
+                raise ActivityError("gone")
+            activity = await activities.update_fields(session, stored, now, customer_id=customer.id)
+            await outbox.show(session, record_card(activity), now)
+
+    async def link_channel(
+        self, team_id: str, channel_id: str, customer_name: str, user_id: str, now: datetime
+    ) -> str:
+        """Dedicate a channel to a customer; records filed there are theirs. Returns the customer's name."""
+        async with self._db.sessions.begin() as session:
+            customer = await customers.find_or_create(session, team_id, plain_text(customer_name), now)
+            await customers.link_channel(session, team_id, channel_id, customer, user_id, now)
+        return customer.name
+
+    async def _authored(self, session: Any, activity_id: int, user_id: str) -> Activity:
+        activity = await activities.get(session, activity_id)
+        if activity is None:
+            raise ActivityError("gone")
+        if activity.author_id != user_id:
+            raise ActivityError("not_yours", owner=activity.author_id)
+        return activity
+
+
+def _due_from_form(
+    picked: str | None, next_action: str | None, previous: datetime | None, tz: str, now: datetime
+) -> datetime | None:
+    """The date picked (keeping the earlier time of day), else a date written in the next action."""
+    zone = ZoneInfo(tz)
+    if picked:
+        time_of_day = previous.astimezone(zone).timetz().replace(tzinfo=None) if previous else _END_OF_DAY
+        return datetime.combine(datetime.fromisoformat(picked).date(), time_of_day, zone)
+    if next_action:
+        found = find_due(next_action, now, tz)
+        return found.due if found else None
+    return None
