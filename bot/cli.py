@@ -256,7 +256,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(str(error)) from None
     for bad_row in lead_file.bad:
         print(bad_row.describe(args.file), file=sys.stderr)
-    counts = {"rows": lead_file.rows, "good": len(lead_file.good), "bad": len(lead_file.bad)}
+    rows = t(lang, "cli.import.rows", count=lead_file.rows)
+    counts = {"rows": rows, "good": len(lead_file.good), "bad": len(lead_file.bad)}
     if not args.commit:
         print(t(lang, "cli.import.dry_run", **counts))
         return USAGE_ERROR if lead_file.bad else 0
@@ -271,10 +272,10 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         t(
             lang,
             "cli.import.committed",
-            rows=lead_file.rows,
-            added=len(placements) - merged,
+            rows=rows,
+            added=t(lang, "cli.import.added", count=len(placements) - merged),
             merged=merged,
-            bad=len(lead_file.bad),
+            skipped=t(lang, "cli.import.skipped", count=len(lead_file.bad)),
         )
     )
     return 0

@@ -48,8 +48,8 @@ async def _link_channel(call: CommandCall) -> None:
     await call.reply(t(call.person.lang, "link.done", customer=name))
 
 
-COMMANDS.add(Subcommand("log", "[CUSTOMER what happened, next: ACTION DUE]", "help.log", _log))
-COMMANDS.add(Subcommand("link-channel", "CUSTOMER", "help.link", _link_channel))
+COMMANDS.add(Subcommand("log", "usage.log", "help.log", _log))
+COMMANDS.add(Subcommand("link-channel", "usage.link", "help.link", _link_channel))
 
 
 def register(app: AsyncApp, services: Services) -> None:

@@ -38,10 +38,11 @@ Runner = Callable[[CommandCall], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Subcommand:
-    """A subcommand: its name, its argument synopsis, its help entry and what it runs."""
+    """A subcommand: its name, its argument synopsis's catalogue key ("" for none), its help entry
+    and what it runs."""
 
     name: str
-    usage: str
+    usage_key: str
     help_key: str
     run: Runner
 
@@ -67,7 +68,7 @@ class CommandTable:
         """The help, one line per subcommand, generated from the table."""
         lines = [t(lang, "help.header")]
         lines += [
-            f"`/closeloop {s.name}{' ' + s.usage if s.usage else ''}`: {t(lang, s.help_key)}"
+            f"`/closeloop {s.name}{' ' + t(lang, s.usage_key) if s.usage_key else ''}`: {t(lang, s.help_key)}"
             for s in self.entries.values()
         ]
         lines.append(t(lang, "help.archive"))

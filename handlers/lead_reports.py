@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.i18n import t
+from bot.i18n import label, t
 from bot.people import Person
 from bot.render.dates import format_moment
 from bot.render.lead_card import reason_text, reasons_text
@@ -45,7 +45,7 @@ def _decision_line(decision: LeadDecision, reader: Person) -> str:
         reader.lang,
         "lead.why.decision",
         when=format_moment(decision.decided_at, reader.tz, reader.lang),
-        kind=t(reader.lang, f"lead.kind.{decision.kind}"),
+        kind=label(reader.lang, "lead.kind", decision.kind),
         owner=f" → <@{decision.owner_id}>" if decision.owner_id else "",
         reasons=reasons_text(reasons, reader.lang) or t(reader.lang, "lead.none"),
     )
@@ -113,4 +113,6 @@ def _duration(span: timedelta | None, lang: str) -> str:
     if span is None:
         return t(lang, "lead.none")
     hours = span.total_seconds() / 3600
-    return f"{hours:.0f} h" if hours >= 1 else f"{span.total_seconds() / 60:.0f} min"
+    if hours >= 1:
+        return t(lang, "duration.hours", hours=f"{hours:.0f}")
+    return t(lang, "duration.minutes", minutes=f"{span.total_seconds() / 60:.0f}")

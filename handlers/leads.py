@@ -64,8 +64,8 @@ async def _leads(call: CommandCall) -> None:
     await call.reply(await fairness_text(call.services, call.team_id, month, call.person))
 
 
-COMMANDS.add(Subcommand("lead", "[why ID]", "help.lead", _lead))
-COMMANDS.add(Subcommand("leads", "fairness [YYYY-MM]", "help.leads", _leads))
+COMMANDS.add(Subcommand("lead", "usage.lead", "help.lead", _lead))
+COMMANDS.add(Subcommand("leads", "usage.leads", "help.leads", _leads))
 
 
 def register(app: AsyncApp, services: Services) -> None:

@@ -79,6 +79,4 @@ def _describe(rep: Rep, open_leads: int, lang: str) -> str:
     )
 
 
-COMMANDS.add(
-    Subcommand("rep", "[@name] [away | back | regions A,B | industries X | weight 1.5]", "help.rep", _rep)
-)
+COMMANDS.add(Subcommand("rep", "usage.rep", "help.rep", _rep))

@@ -105,7 +105,7 @@ async def test_a_clean_dry_run_exits_0(database_url: str, tmp_path: Path) -> Non
     (tmp_path / "leads.csv").write_text("company,phone\nACME,13800001111\n", encoding="utf-8")
     result = run_import(tmp_path, database_url, "leads.csv")
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == "1 rows: 1 good, 0 bad; run again with --commit to import\n"
+    assert result.stdout == "1 row: 1 good, 0 bad; run again with --commit to import\n"
 
 
 async def test_commit_imports_the_good_rows_and_merges_duplicates(database_url: str, tmp_path: Path) -> None:

@@ -1,29 +1,17 @@
-"""The surface others depend on: the manifest, the catalogue, the command line."""
+"""The surface others depend on: the manifest and the command line (the catalogue: test_catalogue.py)."""
 
 from __future__ import annotations
 
 import json
 import re
-import string
 import subprocess
 import sys
 from pathlib import Path
 
 import handlers  # noqa: F401  (registers every subcommand in the table)
-from bot.i18n import CATALOGUE, LANGS
 from handlers.command_table import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
-def test_every_catalogue_entry_has_both_languages_with_the_same_placeholders() -> None:
-    for key, entry in CATALOGUE.items():
-        assert set(entry) == set(LANGS), key
-        assert placeholders(entry["en"]) == placeholders(entry["zh"]), key
 
 
 def test_the_manifest_lists_the_commands_events_and_scopes_the_bot_uses() -> None:

@@ -88,10 +88,7 @@ class Screen:
             self.show(message, viewer, lang, place)
             replies = self._workspace.reply_count(message) if not message.is_reply else 0
             if replies and place.thread_ts is None:
-                label = (
-                    t(lang, "console.reply") if replies == 1 else t(lang, "console.replies", count=replies)
-                )
-                self.say(f"{_BODY_INDENT}└ {label}")
+                self.say(f"{_BODY_INDENT}└ {t(lang, 'console.replies', count=replies)}")
 
     def _header(self, message: Message, viewer: Member, lang: str, place: Place) -> str:
         author = BOT_NAME if message.is_bot else self._workspace.user_name(message.user_id or "")

@@ -45,10 +45,11 @@ _HISTORY_SHOWN = 10  # top-level messages shown on entering a channel
 
 @dataclass(frozen=True)
 class ConsoleCommand:
-    """A console command: its name, its argument synopsis, its help entry and what it runs."""
+    """A console command: its name, its argument synopsis's catalogue key ("" for none), its help entry
+    and what it runs."""
 
     name: str
-    usage: str
+    usage_key: str
     help_key: str
     run: Callable[[ConsoleSession, str], Awaitable[None]]
 
@@ -251,7 +252,10 @@ class ConsoleSession:
     async def show_help(self, _args: str) -> None:
         """List the console's commands, generated from the table."""
         self.screen.say(t(self.lang, "console.help_header"))
-        usages = {name: f"/{name} {c.usage}".rstrip() for name, c in CONSOLE_COMMANDS.items()}
+        usages = {
+            name: f"/{name} {t(self.lang, c.usage_key) if c.usage_key else ''}".rstrip()
+            for name, c in CONSOLE_COMMANDS.items()
+        }
         width = max(len(usage) for usage in usages.values())
         for name, command in CONSOLE_COMMANDS.items():
             self.screen.say(f"  {usages[name]:<{width}}  {t(self.lang, command.help_key)}")
@@ -421,13 +425,15 @@ def _json(raw: str) -> JsonDict | None:
 CONSOLE_COMMANDS: dict[str, ConsoleCommand] = {
     command.name: command
     for command in (
-        ConsoleCommand("thread", "N", "console.help.thread", ConsoleSession.enter_thread),
+        ConsoleCommand("thread", "console.usage.number", "console.help.thread", ConsoleSession.enter_thread),
         ConsoleCommand("back", "", "console.help.back", ConsoleSession.leave_thread),
-        ConsoleCommand("click", "N", "console.help.click", ConsoleSession.click),
-        ConsoleCommand("as", "NAME", "console.help.as", ConsoleSession.switch_user),
-        ConsoleCommand("channel", "[NAME]", "console.help.channel", ConsoleSession.switch_channel),
+        ConsoleCommand("click", "console.usage.number", "console.help.click", ConsoleSession.click),
+        ConsoleCommand("as", "console.usage.name", "console.help.as", ConsoleSession.switch_user),
+        ConsoleCommand(
+            "channel", "console.usage.channel", "console.help.channel", ConsoleSession.switch_channel
+        ),
         ConsoleCommand("dm", "", "console.help.dm", ConsoleSession.show_dms),
-        ConsoleCommand("clock", "[+1d | TIME]", "console.help.clock", ConsoleSession.move_clock),
+        ConsoleCommand("clock", "console.usage.clock", "console.help.clock", ConsoleSession.move_clock),
         ConsoleCommand("help", "", "console.help.help", ConsoleSession.show_help),
         ConsoleCommand("quit", "", "console.help.quit", ConsoleSession.quit),
     )

@@ -1,6 +1,8 @@
 """Catalogue entries for activity records: the card, its modals, and the log command."""
 
-ENTRIES: dict[str, dict[str, str]] = {
+from bot.i18n.plural import Entry
+
+ENTRIES: dict[str, Entry] = {
     "card.title": {"en": ":memo: *Activity record #{id}*", "zh": ":memo: *跟进记录 #{id}*"},
     "card.customer": {"en": "*Customer*\n{value}", "zh": "*客户*\n{value}"},
     "card.type": {"en": "*Type*\n{value}", "zh": "*类型*\n{value}"},
@@ -84,6 +86,11 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "link this channel to a customer, so records filed here belong to it",
         "zh": "把本频道关联到客户，这里归档的记录都属于它",
     },
+    "usage.log": {
+        "en": "[CUSTOMER what happened, next: ACTION DUE]",
+        "zh": "[客户 发生了什么, 下一步: 行动 时间]",
+    },
+    "usage.link": {"en": "CUSTOMER", "zh": "客户"},
     "help.header": {"en": "*closeloop commands*", "zh": "*closeloop 命令*"},
     "help.archive": {
         "en": "Reply `#archive` (or `#归档`) in a thread to file it as an activity record. Optional: "

@@ -1,6 +1,8 @@
 """Catalogue entries for the command line."""
 
-ENTRIES: dict[str, dict[str, str]] = {
+from bot.i18n.plural import Entry, counted
+
+ENTRIES: dict[str, Entry] = {
     "cli.missing_env": {
         "en": "closeloop: {name} is not set. Set it from your Slack app's settings (see README), "
         "or try the bot without Slack: closeloop console --demo",
@@ -38,7 +40,9 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "closeloop: cannot open the database {url}: {error}",
         "zh": "closeloop：无法打开数据库 {url}：{error}",
     },
-    "cli.exported": {"en": "{count} rows written to {path}", "zh": "已写入 {count} 行到 {path}"},
+    "cli.exported": counted(
+        "{count} row written to {path}", "{count} rows written to {path}", "已写入 {count} 行到 {path}"
+    ),
     "cli.import.file_type": {
         "en": "closeloop: cannot import {path}: give a {types} file",
         "zh": "closeloop：无法导入 {path}：请提供 {types} 文件",
@@ -67,17 +71,25 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "'{text}' is not an amount or a range like 50000-80000 or 5万-8万",
         "zh": "“{text}”不是金额或范围（如 50000-80000 或 5万-8万）",
     },
+    # An import's summary counts several things; each count is its own phrase, the sentence joins them.
+    "cli.import.rows": counted("{count} row", "{count} rows", "共 {count} 行"),
+    "cli.import.added": counted("{count} lead added", "{count} leads added", "新增 {count} 条线索"),
+    "cli.import.skipped": counted(
+        "{count} bad row skipped", "{count} bad rows skipped", "跳过 {count} 行有误数据"
+    ),
     "cli.import.dry_run": {
-        "en": "{rows} rows: {good} good, {bad} bad; run again with --commit to import",
-        "zh": "共 {rows} 行：{good} 行有效，{bad} 行有误；加 --commit 再运行即可导入",
+        "en": "{rows}: {good} good, {bad} bad; run again with --commit to import",
+        "zh": "{rows}：{good} 行有效，{bad} 行有误；加 --commit 再运行即可导入",
     },
-    "cli.import.strict_refused": {
-        "en": "{rows} rows: {good} good, {bad} bad; nothing imported (--strict): fix the bad rows first",
-        "zh": "共 {rows} 行：{good} 行有效，{bad} 行有误；未导入任何数据（--strict）：请先修正有误的行",
-    },
+    "cli.import.strict_refused": counted(
+        "{rows}: {good} good, {bad} bad; nothing imported (--strict): fix the bad row first",
+        "{rows}: {good} good, {bad} bad; nothing imported (--strict): fix the bad rows first",
+        "{rows}：{good} 行有效，{bad} 行有误；未导入任何数据（--strict）：请先修正有误的行",
+        by="bad",
+    ),
     "cli.import.committed": {
-        "en": "{rows} rows: {added} leads added, {merged} merged into existing leads, {bad} bad rows skipped",
-        "zh": "共 {rows} 行：新增 {added} 条线索，{merged} 行合并到已有线索，跳过 {bad} 行有误数据",
+        "en": "{rows}: {added}, {merged} merged into existing leads, {skipped}",
+        "zh": "{rows}：{added}，{merged} 行合并到已有线索，{skipped}",
     },
     "cli.import.owner": {
         "en": "line {line} → lead #{id} (grade {grade}, owner @{owner})",
@@ -98,7 +110,7 @@ ENTRIES: dict[str, dict[str, str]] = {
     "cli.import.no_team": {
         "en": "closeloop: the database holds no leads or activities yet, so the Slack team is unknown; "
         "pass --team T… (your workspace ID)",
-        "zh": "closeloop：数据库中还没有线索或活动记录，无法确定 Slack 团队；请加 --team T…（工作区 ID）",
+        "zh": "closeloop：数据库中还没有线索或活动记录，无法确定 Slack 团队；请加 --team T…（工作区编号）",
     },
     "cli.import.busy": {
         "en": "closeloop: lead routing stayed busy with other changes; nothing was imported, run it again",

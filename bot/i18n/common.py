@@ -1,6 +1,8 @@
 """Catalogue entries shared by every feature: refusals, errors, generic words."""
 
-ENTRIES: dict[str, dict[str, str]] = {
+from bot.i18n.plural import Entry
+
+ENTRIES: dict[str, Entry] = {
     "error.not_yours": {
         "en": "Only <@{owner}> can use this button.",
         "zh": "只有 <@{owner}> 可以使用这个按钮。",

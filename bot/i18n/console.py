@@ -1,6 +1,8 @@
 """Catalogue entries for `closeloop console`: its prompt, help, markers and errors."""
 
-ENTRIES: dict[str, dict[str, str]] = {
+from bot.i18n.plural import Entry, counted
+
+ENTRIES: dict[str, Entry] = {
     "console.prompt": {"en": "[{user} @ {where}]> ", "zh": "[{user} @ {where}]> "},
     "console.where_thread": {"en": "{channel} › thread ({number})", "zh": "{channel} › 讨论串 ({number})"},
     "console.welcome": {
@@ -51,6 +53,10 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "查看或拨动模拟时间（+1d、+3h、2026-12-01 09:00）；到点的定时任务会运行",
     },
     "console.help.help": {"en": "this list", "zh": "显示本列表"},
+    "console.usage.number": {"en": "N", "zh": "N"},
+    "console.usage.name": {"en": "NAME", "zh": "名字"},
+    "console.usage.channel": {"en": "[NAME]", "zh": "[名称]"},
+    "console.usage.clock": {"en": "[+1d | TIME]", "zh": "[+1d | 时间]"},
     "console.help.quit": {"en": "leave (Ctrl-D too)", "zh": "退出（也可按 Ctrl-D）"},
     "console.help_footer": {
         "en": "Anything else is a message in the channel, or in the thread you are in; #archive files it. "
@@ -67,8 +73,7 @@ ENTRIES: dict[str, dict[str, str]] = {
     },
     # places and people
     "console.channel_header": {"en": "── {channel} ──", "zh": "── {channel} ──"},
-    "console.reply": {"en": "1 reply", "zh": "1 条回复"},
-    "console.replies": {"en": "{count} replies", "zh": "{count} 条回复"},
+    "console.replies": counted("{count} reply", "{count} replies", "{count} 条回复"),
     "console.thread_usage": {
         "en": "Which message? /thread 3 enters the thread of message (3).",
         "zh": "哪条消息？/thread 3 进入消息 (3) 的讨论串。",
@@ -133,7 +138,12 @@ ENTRIES: dict[str, dict[str, str]] = {
     "console.modal_closed": {"en": "closed, nothing saved", "zh": "已关闭，未保存"},
     "console.optional": {"en": "(optional)", "zh": "(选填)"},
     "console.required": {"en": "This field is required.", "zh": "此项必填。"},
-    "console.too_long": {"en": "Too long: at most {limit} characters.", "zh": "太长：最多 {limit} 个字符。"},
+    "console.too_long": counted(
+        "Too long: at most {limit} character.",
+        "Too long: at most {limit} characters.",
+        "太长：最多 {limit} 个字符。",
+        by="limit",
+    ),
     "console.not_a_date": {
         "en": "Not a date: {answer} (use YYYY-MM-DD)",
         "zh": "不是日期：{answer}（格式 YYYY-MM-DD）",

@@ -1,38 +1,58 @@
 """Catalogue entries for leads: the lead card, routing reasons, the intake form, the reports."""
 
-ENTRIES: dict[str, dict[str, str]] = {
+from bot.i18n.plural import Entry, counted
+
+ENTRIES: dict[str, Entry] = {
     # routing and release reasons (codes from domain.routing / domain.release / domain.fairness)
-    "reason.not_pool_member": {"en": "not in pool {pool}", "zh": "不在 {pool} 池"},
+    "reason.not_pool_member": {"en": "not in the {pool} pool", "zh": "不在 {pool} 池"},
     "reason.wrong_region": {"en": "does not cover {region}", "zh": "不负责 {region} 区域"},
     "reason.wrong_industry": {"en": "does not cover {industry}", "zh": "不负责 {industry} 行业"},
     "reason.away": {"en": "away", "zh": "不在岗"},
     "reason.excluded": {"en": "lead was released from them", "zh": "该线索已从其手中释放"},
-    "reason.at_cap": {"en": "at cap ({open}/{cap} open leads)", "zh": "已达上限（{open}/{cap} 条未联系）"},
+    "reason.at_cap": counted(
+        "at cap ({open}/{cap} open lead)",
+        "at cap ({open}/{cap} open leads)",
+        "已达上限（{open}/{cap} 条未联系）",
+        by="cap",
+    ),
     "reason.new_rep_share": {"en": "new-rep share due", "zh": "新人保底份额"},
     "reason.highest_priority": {"en": "next in rotation of {eligible}", "zh": "{eligible} 人轮转中排第一"},
     "reason.round_robin_tie": {"en": "round robin among {tied} tied", "zh": "{tied} 人并列，轮流分配"},
-    "reason.pool": {"en": "pool {pool}", "zh": "{pool} 池"},
+    "reason.pool": {"en": "{pool} pool", "zh": "{pool} 池"},
     "reason.region": {"en": "{region} region", "zh": "{region} 区域"},
     "reason.industry": {"en": "{industry}", "zh": "{industry} 行业"},
-    "reason.open_leads": {"en": "{open} open leads (cap {cap})", "zh": "{open} 条未联系（上限 {cap}）"},
+    "reason.open_leads": counted(
+        "{open} open lead (cap {cap})",
+        "{open} open leads (cap {cap})",
+        "{open} 条未联系（上限 {cap}）",
+        by="open",
+    ),
     "reason.weight": {"en": "weight {weight}", "zh": "权重 {weight}"},
     "reason.contact_record": {"en": "contact record ×{multiplier}", "zh": "跟进记录系数 ×{multiplier}"},
-    "reason.offered": {"en": "offered to {reps} reps", "zh": "已推送给 {reps} 位销售"},
+    "reason.offered": counted(
+        "offered to {reps} rep", "offered to {reps} reps", "已推送给 {reps} 位销售", by="reps"
+    ),
     "reason.no_eligible_rep": {
         "en": "nobody eligible ({considered} considered)",
         "zh": "无人符合条件（已考虑 {considered} 人）",
     },
     "reason.fallback_owner": {"en": "fallback owner <@{user_id}>", "zh": "兜底负责人 <@{user_id}>"},
     "reason.public_pool": {"en": "to the public pool", "zh": "进入公海"},
-    "reason.not_contacted": {"en": "not contacted within {days} days", "zh": "{days} 天内未联系"},
-    "reason.share_deviation": {
-        "en": "{received} leads vs {expected} expected ({deviation} off)",
-        "zh": "收到 {received} 条，应得 {expected} 条（偏差 {deviation}）",
-    },
-    "reason.new_rep_share_short": {
-        "en": "new rep got {received} S/A leads, owed {owed}",
-        "zh": "新人获得 S/A 线索 {received} 条，应得 {owed} 条",
-    },
+    "reason.not_contacted": counted(
+        "not contacted within {days} day", "not contacted within {days} days", "{days} 天内未联系", by="days"
+    ),
+    "reason.share_deviation": counted(
+        "{received} lead vs {expected} expected ({deviation} off)",
+        "{received} leads vs {expected} expected ({deviation} off)",
+        "收到 {received} 条，应得 {expected} 条（偏差 {deviation}）",
+        by="received",
+    ),
+    "reason.new_rep_share_short": counted(
+        "new rep got {received} S/A lead, owed {owed}",
+        "new rep got {received} S/A leads, owed {owed}",
+        "新人获得 S/A 线索 {received} 条，应得 {owed} 条",
+        by="received",
+    ),
     # the card
     "lead.title": {
         "en": "*Lead #{id}: {company}* · grade *{grade}* ({score} pts)",
@@ -153,6 +173,9 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "Give the lead number: `/closeloop lead why 42`.",
         "zh": "请写线索编号：`/closeloop lead why 42`。",
     },
+    # pool ids come from the rules file; a pool without a label here shows as its id made readable
+    "lead.pool.default": {"en": "default", "zh": "默认"},
+    "lead.pool.general": {"en": "general", "zh": "综合"},
     "lead.kind.routed": {"en": "routed", "zh": "分配"},
     "lead.kind.claimed": {"en": "claimed", "zh": "认领"},
     "lead.kind.contacted": {"en": "contacted", "zh": "已联系"},
@@ -168,6 +191,8 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "{flag} <@{user}> · {received} ({s}/{a}/{b}/{c}) · {share} ({fair}) · {median}{why}",
         "zh": "{flag} <@{user}> · {received}（{s}/{a}/{b}/{c}）· {share}（{fair}）· {median}{why}",
     },
+    "duration.hours": {"en": "{hours} h", "zh": "{hours} 小时"},
+    "duration.minutes": {"en": "{minutes} min", "zh": "{minutes} 分钟"},
     "fairness.empty": {
         "en": "No reps on the roster: add them under [leads] in the rules file.",
         "zh": "名单中没有销售：请在规则文件的 [leads] 中添加。",
@@ -177,13 +202,15 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "月份请写成 2026-11，或不写表示本月。",
     },
     "help.lead": {
-        "en": "add a lead (form); `lead why ID` shows why it went where it did",
-        "zh": "新增线索（表单）；`lead why 编号` 查看分配依据",
+        "en": "add a lead (form); with `why` and a lead number, why it went where it did",
+        "zh": "新增线索（表单）；加 `why` 和线索编号则查看分配依据",
     },
     "help.leads": {
-        "en": "`leads fairness [2026-11]`: who got which leads, and how fast they followed up",
-        "zh": "`leads fairness [2026-11]`：线索分配与跟进速度",
+        "en": "who got which leads in a month (this month unless you name one), and how fast they followed up",
+        "zh": "某月（不写则为本月）的线索分配与跟进速度",
     },
+    "usage.lead": {"en": "[why ID]", "zh": "[why 线索编号]"},
+    "usage.leads": {"en": "fairness [YYYY-MM]", "zh": "fairness [年-月]"},
 }
 
 ENTRIES |= {
@@ -191,10 +218,12 @@ ENTRIES |= {
         "en": "You can set your own away status; only managers change regions, industries, weights or other reps.",
         "zh": "你可以设置自己的在岗状态；区域、行业、权重或他人的设置只有主管可以修改。",
     },
-    "rep.show": {
-        "en": "<@{user}>: regions {regions} · industries {industries} · weight {weight} · {status} · {open} open leads",
-        "zh": "<@{user}>：区域 {regions} · 行业 {industries} · 权重 {weight} · {status} · {open} 条未联系线索",
-    },
+    "rep.show": counted(
+        "<@{user}>: regions {regions} · industries {industries} · weight {weight} · {status} · {open} open lead",
+        "<@{user}>: regions {regions} · industries {industries} · weight {weight} · {status} · {open} open leads",
+        "<@{user}>：区域 {regions} · 行业 {industries} · 权重 {weight} · {status} · {open} 条未联系线索",
+        by="open",
+    ),
     "rep.all": {"en": "all", "zh": "全部"},
     "rep.away": {"en": "away", "zh": "不在岗"},
     "rep.available": {"en": "taking leads", "zh": "在岗接线索"},
@@ -207,6 +236,10 @@ ENTRIES |= {
     "rep.bad_weight": {
         "en": "A weight is a number from 0.1 to 10, e.g. 1.5.",
         "zh": "权重是 0.1 到 10 之间的数字，例如 1.5。",
+    },
+    "usage.rep": {
+        "en": "[@name] [away | back | regions A,B | industries X | weight 1.5]",
+        "zh": "[@某人] [away | back | regions 区域,区域 | industries 行业 | weight 1.5]",
     },
     "help.rep": {
         "en": "see or change the sales roster: away/back, regions, industries, weight",

@@ -1,7 +1,8 @@
 """The lead card in the pool's channel, the reasons behind it, and the lead forms.
 
 Reasons arrive as codes with figures (domain.leads.Reason) and become words here, in the reader's
-language, so the same decision reads "2 open leads (cap 5)" or "2 条未联系（上限 5）".
+language, so the same decision reads "2 open leads (cap 5)" or "2 条未联系（上限 5）". Ids (a lead's
+source, a pool) are shown by their catalogue label, never as the id itself.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.i18n import CATALOGUE, t
+from bot.i18n import CATALOGUE, humanise, label, t
 from domain.leads import Reason
 
 ACTION_CLAIM = "lead_claim"
@@ -49,10 +50,20 @@ class LeadCard:
     released_from: Sequence[str] = ()
 
 
+# Reason parameters that hold an id, and the catalogue labels they are shown by.
+_LABELLED_PARAMS = {"pool": "lead.pool"}
+
+
 def reason_text(reason: Reason, lang: str) -> str:
-    """One reason in words; an unknown code (from a newer version) shows as itself."""
+    """One reason in words; an unknown code (from a newer version) shows as its code made readable."""
     key = f"reason.{reason.code}"
-    return t(lang, key, **reason.params) if key in CATALOGUE else str(reason.code)
+    if key not in CATALOGUE:
+        return humanise(str(reason.code))
+    params = {
+        name: label(lang, _LABELLED_PARAMS[name], str(value)) if name in _LABELLED_PARAMS else value
+        for name, value in reason.params.items()
+    }
+    return t(lang, key, **params)
 
 
 def reasons_text(reasons: Sequence[Reason], lang: str) -> str:
@@ -96,7 +107,7 @@ def render_lead_card(card: LeadCard, lang: str) -> tuple[str, list[dict]]:
                         contact=card.contact or none,
                         region=card.region or none,
                         industry=card.industry or none,
-                        source=card.source or none,
+                        source=label(lang, "lead.source", card.source) if card.source else none,
                         budget=budget_text(card.budget_min, card.budget_max, lang),
                     )
                 ),

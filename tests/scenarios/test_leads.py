@@ -245,6 +245,13 @@ async def test_why_shows_every_candidate_and_fairness_shows_every_rep(running: R
     assert "2026-11" in bad["text"]
 
 
+async def test_why_in_chinese_names_decisions_and_pools_by_their_labels(running: RunningBot) -> None:
+    _, body = await post_lead(running, GOOD)
+    why = await running.command("UWANG", "CEAST", f"lead why {body['id']}")
+    assert "· 分配 → <@" in why["text"] and "east 池" in why["text"]
+    assert "routed" not in why["text"] and "lead.kind" not in why["text"]
+
+
 async def test_archiving_in_the_lead_cards_thread_files_against_the_lead(running: RunningBot) -> None:
     _, body = await post_lead(running, GOOD)
     lead = await carded_lead(running, body["id"])
