@@ -53,6 +53,7 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 _NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+_NO_SUCH_THREAD = frozenset({"thread_not_found", "message_not_found"})
 
 
 class _Transient(Exception):
@@ -247,19 +248,29 @@ class DeliveryWorker:
         if channel.startswith(("U", "W")):
             opened = await self._guard(self._client.conversations_open(users=channel))
             channel = opened["channel"]["id"]
+        # Only what was posted since the message was queued (with a minute's margin for clocks) can be it.
+        oldest = f"{(message.pending_since - timedelta(minutes=1)).timestamp():.6f}"
         if message.thread_ts:
             await self._pacer.wait("conversations.replies")
-            pages = await self._guard(
-                self._client.conversations_replies(
-                    channel=channel, ts=message.thread_ts, include_all_metadata=True, limit=200
+            try:
+                pages = await self._guard(
+                    self._client.conversations_replies(
+                        channel=channel,
+                        ts=message.thread_ts,
+                        oldest=oldest,
+                        include_all_metadata=True,
+                        limit=200,
+                    )
                 )
-            )
+            except SlackApiError as error:
+                if error.response.get("error") in _NO_SUCH_THREAD:
+                    return None  # no thread, so nothing of ours in it
+                raise
         else:
             await self._pacer.wait("conversations.history")
-            oldest = message.pending_since - timedelta(minutes=1)
             pages = await self._guard(
                 self._client.conversations_history(
-                    channel=channel, oldest=f"{oldest.timestamp():.6f}", include_all_metadata=True, limit=200
+                    channel=channel, oldest=oldest, include_all_metadata=True, limit=200
                 )
             )
         for found in pages.get("messages", []):

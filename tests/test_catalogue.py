@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 import handlers  # noqa: F401  (registers every subcommand in the table)
+from bot.cli import COMMAND_RUNNERS
 from bot.i18n import CATALOGUE, LANGS, label, t
 from bot.i18n.plural import Plural, Text
 from bot.render.lead_card import LeadCard, reason_text, render_lead_card
@@ -29,6 +30,9 @@ TYPED_WORDS = {
     "industries",
     "weight",
     "archive",
+    *COMMAND_RUNNERS,  # the command line's commands and their words
+    "dead",
+    "retry",
 }
 # zh entries that may be pure ASCII although the English has words.
 ASCII_ZH_ALLOWED = {"ok", "OK"}

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -14,56 +11,10 @@ from sqlalchemy import func, select
 
 from storage.db import Database
 from storage.models import Activity, InboxEvent, OutboxMessage
-from tests.support.harness import BOT_TOKEN, SIGNING_SECRET
+from tests.support.harness import SIGNING_SECRET
+from tests.support.processes import start_closeloop
 from tests.support.signing import event_body, signed_headers
 from tests.support.slack_api import SlackApiStub
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-async def start_closeloop(
-    database_url: str, api_url: str, workdir: Path
-) -> tuple[asyncio.subprocess.Process, str]:
-    """`closeloop run` as an admin starts it, on a free port; returns once /healthz answers."""
-    port = free_port()
-    env = os.environ | {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": api_url,
-        "DATABASE_URL": database_url,
-        "CLOSELOOP_INBOX_LEASE_SECONDS": "2",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "run",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-scheduler",
-        env=env,
-        cwd=workdir,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    async with aiohttp.ClientSession() as http:
-        for _ in range(200):
-            try:
-                async with http.get(f"{url}/healthz") as response:
-                    if response.status == 200:
-                        return process, url
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.05)
-    process.kill()
-    raise AssertionError("closeloop run did not come up")
 
 
 async def counts(database_url: str) -> tuple[int, int, int]:
