@@ -163,9 +163,10 @@ async def claim(
                 lease_token=token,
             )
         )
-    await session.execute(
+    # Still free when written: SQLite has no row locks, so another claimer may have got there first.
+    taken = await session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_([c.id for c in claimed]))
+        .where(OutboxMessage.id.in_([c.id for c in claimed]), OutboxMessage.state == PENDING, free)
         .values(
             lease_token=token,
             leased_until=database_time + lease,
@@ -173,9 +174,11 @@ async def claim(
             # A post from here on may reach Slack even if this worker never hears back.
             in_doubt=or_(OutboxMessage.in_doubt, OutboxMessage.message_ts.is_(None)),
         )
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     )
-    return claimed
+    won = set(taken)
+    return [c for c in claimed if c.id in won]
 
 
 def _held(message: ClaimedMessage) -> Any:

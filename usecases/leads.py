@@ -434,17 +434,7 @@ class LeadDesk:
         """Take back every lead not contacted within the rules' limit and route it again (scheduler job)."""
         async with self._db.sessions() as session:
             waiting = await store.uncontacted(session)
-        owned = [
-            OwnedLead(
-                str(lead.id),
-                lead.owner_id,
-                lead.assigned_at,
-                lead.first_contact_at,
-                frozenset(lead.released_from),
-            )
-            for lead in waiting
-            if lead.owner_id and lead.assigned_at
-        ]
+        owned = [_owned_lead(lead) for lead in waiting if lead.owner_id and lead.assigned_at]
         placements = []
         for release in due_for_release(owned, now, self._rules.release_after):
             try:
@@ -465,10 +455,10 @@ class LeadDesk:
                     raise LeadError("lead_unknown", id=lead_id)
                 if actor_id is not None and lead.owner_id != actor_id:
                     raise LeadError("not_owner", owner=lead.owner_id or "")
-                overdue = (
-                    lead.first_contact_at is None
-                    and lead.assigned_at is not None
-                    and (now - lead.assigned_at >= self._rules.release_after)
+                overdue = bool(
+                    lead.owner_id
+                    and lead.assigned_at
+                    and due_for_release([_owned_lead(lead)], now, self._rules.release_after)
                 )
                 if lead.owner_id is None or (expired and not overdue):
                     raise LeadError("nothing_to_release")
@@ -506,6 +496,17 @@ _STATUS_BY_OUTCOME = {
     Outcome.OFFERED: "offered",
     Outcome.PUBLIC_POOL: "public",
 }
+
+
+def _owned_lead(lead: LeadRecord) -> OwnedLead:
+    """A lead's ownership as the release rule reads it."""
+    return OwnedLead(
+        str(lead.id),
+        lead.owner_id or "",
+        lead.assigned_at,  # type: ignore[arg-type]  # callers check it is set
+        lead.first_contact_at,
+        frozenset(lead.released_from),
+    )
 
 
 def _domain_lead(record: LeadRecord) -> Lead:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -133,3 +134,23 @@ async def test_buttons_of_an_undone_record_say_it_is_gone(running: RunningBot) -
         block_action("UALICE", CHANNEL, record.card_ts, button("activity_edit", str(record.id)))
     )
     assert "no longer exists" in running.slack.last("chat.postEphemeral").args["text"]
+
+
+async def test_edits_made_while_slack_is_away_reach_the_card_as_one_update_of_the_latest(
+    running: RunningBot,
+) -> None:
+    record = await archived(running, "Met Globex #archive")
+    click = block_action("UALICE", CHANNEL, record.card_ts, button("activity_edit", str(record.id)))
+    await running.interact(click)
+    view = opened_view(running.slack.last("views.open").args)
+    running.slack.down(503)
+    for summary in ("first try", "second try", "Demo booked with Globex"):
+        submit = view_submission("UALICE", view, {"summary": text_value(summary)})
+        assert (await running.interact(submit, settle=False)).status == 200
+    await asyncio.sleep(2)  # the worker tries (past the channel's one-a-second pace) and is refused
+    assert {call.status for call in running.slack.calls("chat.update")} == {503}
+    running.slack.up()
+    await running.settle(timeout=60)
+    [update] = running.slack.performed("chat.update")
+    assert update.args["ts"] == record.card_ts and "Demo booked with Globex" in str(update.args["blocks"])
+    assert (await reload(running, record.id)).summary == "Demo booked with Globex"
