@@ -31,6 +31,8 @@ from usecases.leads import LeadDesk
 
 log = logging.getLogger(__name__)
 
+# Sends in flight at once: Slack answers in a few hundred ms, so cards for many threads go side by side.
+DELIVERY_CONCURRENCY = 32
 STOP_WITHIN = 6.0  # seconds; SIGTERM must end `closeloop run` within 10
 
 
@@ -141,6 +143,8 @@ def build_bot(
         ),
         clock,
         Pacer(settings.closeloop_post_rate),
+        give_way=inbox.give_way,
         lease=timedelta(seconds=settings.closeloop_inbox_lease_seconds),
+        concurrency=DELIVERY_CONCURRENCY,
     )
     return Bot(app=app, services=services, inbox=inbox, worker=worker, delivery=delivery)

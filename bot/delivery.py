@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -65,6 +65,10 @@ class _Transient(Exception):
         self.may_have_posted = may_have_posted
 
 
+async def _no_wait() -> None:
+    """Nothing to give way to (the console, `closeloop tick`)."""
+
+
 class DeliveryWorker:
     """Sends the outbox, alone or beside other replicas' workers."""
 
@@ -75,6 +79,7 @@ class DeliveryWorker:
         clock: Clock,
         pacer: Pacer,
         *,
+        give_way: Callable[[], Awaitable[None]] | None = None,
         lease: timedelta = timedelta(seconds=60),
         concurrency: int = 16,
         poll_seconds: float = 1.0,
@@ -87,6 +92,7 @@ class DeliveryWorker:
         self._lease = lease
         self._concurrency = concurrency
         self._poll_seconds = poll_seconds
+        self._give_way = give_way or _no_wait
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._in_flight: dict[str, asyncio.Task[None]] = {}  # by channel
@@ -98,10 +104,14 @@ class DeliveryWorker:
         """Deliver until `stop()`: at once when this process queues something, else every poll."""
         while not self._stopping.is_set():
             self._wake.clear()
+            started = 0
             try:
-                await self._claim_and_start()
+                await self._give_way()
+                started = await self._claim_and_start()
             except Exception:
                 log.exception("outbox claim failed; retrying")
+            if started and len(self._in_flight) < self._concurrency:
+                continue  # a slot is still free and more may be due: look again at once
             await self._sleep()
         await self._finish_in_flight()
 
@@ -152,23 +162,20 @@ class DeliveryWorker:
         free = self._concurrency - len(self._in_flight)
         if free <= 0 or self._stopping.is_set():
             return 0
+        # Claim no more than will be sent now: a claimed post counts as possibly sent until it is.
         async with self._db.sessions.begin() as session:
             claimed = await outbox.claim(
                 session,
                 self._clock.now(),
-                limit=free * 4,
+                limit=free,
                 lease=self._lease,
                 busy_channels=frozenset(self._in_flight),
             )
-        for message in claimed[:free]:
+        for message in claimed:
             task = asyncio.create_task(self._deliver(message), name=f"closeloop-send-{message.id}")
             self._in_flight[message.channel] = task
             task.add_done_callback(lambda _t, channel=message.channel: self._in_flight.pop(channel, None))
-        # Claimed beyond the free slots (a burst of the same channel, say): hand back at once.
-        for message in claimed[free:]:
-            async with self._db.sessions.begin() as session:
-                await outbox.release(session, message)
-        return min(len(claimed), free)
+        return len(claimed)
 
     # one message
 
@@ -179,7 +186,7 @@ class DeliveryWorker:
                 await self._write(outbox.bury, message, f"unknown message kind {message.kind!r}")
                 return
             if self._stopping.is_set():
-                await self._write(outbox.release, message)
+                await self._write(outbox.release, message, attempted=False)
                 return
             rendered = await self._guard(kind.render(self._context, message))
             if kind.ephemeral:
@@ -195,7 +202,7 @@ class DeliveryWorker:
             await self._refused(message, error, kind.dm_fallback if kind else None)
         except asyncio.CancelledError:
             # Stopping: hand the row back at once; if a post was under way, it stays in doubt.
-            await asyncio.shield(self._write(outbox.release, message))
+            await asyncio.shield(self._write(outbox.release, message, attempted=True))
             raise
         except Exception as error:  # a rendering bug must not stop the queue; the row waits and says why
             log.exception("outbox %s (%s) failed", message.id, message.key)

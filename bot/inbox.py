@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 QUIET_GAP = 0.005  # seconds without a delivery that count as a gap in a burst
 GIVE_WAY_AT_MOST = 0.5  # seconds; even in an endless burst the worker handles two events a second
 # Events of different threads are handled side by side; one thread's events wait for each other.
-CONCURRENCY = 4
+CONCURRENCY = 8
 
 
 def thread_key(body: dict[str, Any]) -> str | None:
@@ -60,6 +60,17 @@ class EventInbox:
         if await self._writer.add(body["event_id"], raw, self._clock.now(), thread_key(body)):
             self.arrived.set()
         return BoltResponse(status=200, body="")
+
+    async def give_way(self) -> None:
+        """Acks come first: during a burst, wait for a short gap in deliveries, but not for long.
+
+        The workers share the event loop with the HTTP server; handling one archive or sending one
+        message costs far more than acking one event, so without this a burst queues behind them.
+        """
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + GIVE_WAY_AT_MOST
+        while (gap := self.last_arrival + QUIET_GAP - loop.time()) > 0 and loop.time() < give_up:
+            await asyncio.sleep(gap)
 
     async def close(self) -> None:
         """Release the writer's connection."""
@@ -101,21 +112,10 @@ class InboxWorker:
         """Handle every claimable delivery; returns how many were handled."""
         handled = 0
         while not self._stopping.is_set() and (event := await self._repository.claim()) is not None:
-            await self._give_way_to_acks()
+            await self._inbox.give_way()
             await self._process(event)
             handled += 1
         return handled
-
-    async def _give_way_to_acks(self) -> None:
-        """Acks come first: during a burst, wait for a short gap in deliveries, but not for long.
-
-        The worker shares the event loop with the HTTP server; handling one archive costs far more
-        than acking one event, so without this a burst of deliveries queues behind the worker.
-        """
-        loop = asyncio.get_running_loop()
-        give_up = loop.time() + GIVE_WAY_AT_MOST
-        while (gap := self._inbox.last_arrival + QUIET_GAP - loop.time()) > 0 and loop.time() < give_up:
-            await asyncio.sleep(gap)
 
     async def _process(self, event: ClaimedEvent) -> None:
         if self._stopping.is_set():

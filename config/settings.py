@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     closeloop_intake_token: str | None = None
     closeloop_inbox_lease_seconds: int = Field(default=60, ge=1)
     # Messages a second closeloop posts across all channels (each channel also gets at most one a second).
-    closeloop_post_rate: float = Field(default=20.0, gt=0)
+    closeloop_post_rate: float = Field(default=30.0, gt=0)
     port: int = Field(default=3000)
 
     @field_validator("slack_api_url")

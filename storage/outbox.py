@@ -250,12 +250,19 @@ async def redirect(session: AsyncSession, message: ClaimedMessage, channel: str,
     return bool(result.rowcount)
 
 
-async def release(session: AsyncSession, message: ClaimedMessage) -> None:
-    """Hand an unsent row back at once (shutdown): another worker may take it without waiting."""
+async def release(session: AsyncSession, message: ClaimedMessage, *, attempted: bool) -> None:
+    """Hand a row back at once (shutdown): another worker may take it without waiting for the lease.
+
+    A row never `attempted` is as it was before the claim; one whose send was cut short stays in
+    doubt, so the next holder looks for it in Slack before posting.
+    """
+    values: dict[str, Any] = {"attempts": OutboxMessage.attempts - 1, **_RELEASED}
+    if not attempted:
+        values["in_doubt"] = message.in_doubt
     await session.execute(
         update(OutboxMessage)
         .where(_held(message))
-        .values(attempts=OutboxMessage.attempts - 1, **_RELEASED)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
 

@@ -94,9 +94,21 @@ async def test_a_post_in_flight_is_in_doubt_until_slack_answers(database: Databa
     assert not held.in_doubt  # nobody has tried yet
     assert (await row(database, "dm:1")).in_doubt  # this attempt may reach Slack
     async with database.sessions.begin() as session:
-        await outbox.release(session, held)  # the worker stopped mid-post
+        await outbox.release(session, held, attempted=True)  # the worker stopped mid-post
     [again] = await claim(database)
     assert again.in_doubt and again.attempts == 0  # handed back unspent; the next holder looks first
+    async with database.sessions.begin() as session:
+        await outbox.release(session, again, attempted=True)
+
+
+async def test_a_row_handed_back_before_any_attempt_is_not_in_doubt(database: Database) -> None:
+    async with database.sessions.begin() as session:
+        await outbox.send_once(session, dm(1), NOW)
+    [held] = await claim(database)
+    async with database.sessions.begin() as session:
+        await outbox.release(session, held, attempted=False)  # stopping before the send began
+    [again] = await claim(database)
+    assert not again.in_doubt  # so no look-up in Slack before posting
 
 
 async def test_newer_states_of_one_message_coalesce_into_one_update(database: Database) -> None:
