@@ -357,3 +357,13 @@ async def test_twenty_identical_webhooks_at_once_make_one_lead(running: RunningB
     assert {status for status, _ in answers} <= {200, 201}, answers
     assert len({body["id"] for _, body in answers}) == 1, answers
     assert await lead_count(running) == 1
+
+
+@pytest.mark.parametrize("field", ["company", "contact", "notes", "region", "signals", "page_source"])
+async def test_a_nul_character_in_any_text_field_is_named_and_refused(
+    running: RunningBot, field: str
+) -> None:
+    value: object = ["website_form", "bad\u0000signal"] if field == "signals" else "ACME\u0000 Pumps"
+    status, body = await post_lead(running, GOOD | {field: value})
+    assert status == 422 and set(body["fields"]) == {field} and "NUL" in body["fields"][field]
+    assert await lead_count(running) == 0
