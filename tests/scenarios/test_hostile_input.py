@@ -39,3 +39,20 @@ async def test_an_unsigned_or_forged_body_is_still_401(running: RunningBot) -> N
     assert response.status == 401
     response = await running.http.post(f"{running.url}/slack/events", data=b"payload=%7Bbroken")
     assert response.status == 401
+
+
+async def test_a_command_while_slack_is_down_says_so_and_help_still_works(
+    running: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    await running.command("UALICE", "CSALES", "help")  # Alice's profile is now remembered
+    running.slack.down()
+    caplog.clear()
+    answer = await running.command("UALICE", "CSALES", "log", settle=False)
+    assert "closeloop can't reach Slack right now; try again" in answer["text"]
+    problems = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(problems) == 1 and problems[0].exc_info is None, [r.getMessage() for r in problems]
+    help_text = await running.command("UALICE", "CSALES", "help", settle=False)
+    assert "/closeloop log" in help_text["text"]
+    wang = await running.command("UWANG", "CSALES", "log", settle=False)  # never seen: defaults apply
+    assert "closeloop" in wang["text"] and "Slack" in wang["text"]
+    running.slack.up()
