@@ -31,6 +31,17 @@ from usecases.leads import LeadDesk
 
 log = logging.getLogger(__name__)
 
+
+class _NoUnusedTokenWarning(logging.Filter):
+    """Bolt takes SLACK_BOT_TOKEN from the environment even when given a client and `authorize`, then
+    warns at every start that it will not use it; closeloop authorizes each request on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_NoUnusedTokenWarning())
+
 STOP_WITHIN = 6.0  # seconds; SIGTERM must end `closeloop run` within 10
 
 
