@@ -167,7 +167,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     asyncio.run(_check_token(settings))
     asyncio.run(_migrate(settings))
     if settings.socket_mode:
-        asyncio.run(serve_socket_mode(settings, rules, scheduler=not args.no_scheduler))
+        asyncio.run(
+            serve_socket_mode(
+                settings,
+                rules,
+                scheduler=not args.no_scheduler,
+                host=args.host,
+                port=args.port or settings.port,
+            )
+        )
         return 0
     port = args.port or settings.port
     print(t(lang, "cli.listening", host=args.host, port=port), flush=True)

@@ -78,7 +78,7 @@ async def test_a_start_is_quiet_and_an_unreachable_slack_is_one_warning(
     process = await start(env, tmp_path, port)
     assert await healthy(port)
     _out, err = await stop(process)
-    [line] = err.strip().splitlines()
+    [line] = err.strip().splitlines() or [err]
     assert "Slack cannot be reached" in line, err
 
 
@@ -92,3 +92,23 @@ def test_missing_variables_are_counted_in_both_languages(tmp_path: Path) -> None
             "run", cwd=tmp_path, env={"CLOSELOOP_LANG": lang, "SLACK_BOT_TOKEN": "xoxb-1"}
         )
         assert one in one_missing.stderr and "are not set" not in one_missing.stderr
+
+
+async def test_socket_mode_serves_health_and_intake_even_before_it_connects(
+    slack: SlackApiStub, tmp_path: Path
+) -> None:
+    env = closeloop_env(sqlite_url(tmp_path), slack.base_url) | {"SLACK_APP_TOKEN": "xapp-test"}
+    port = free_port()
+    process = await start(env, tmp_path, port)
+    assert await healthy(port)
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"http://127.0.0.1:{port}/api/leads", json={}) as response:
+            assert response.status == 404  # intake is off without CLOSELOOP_INTAKE_TOKEN, but served
+        async with http.post(f"http://127.0.0.1:{port}/slack/events", data=b"{}") as response:
+            assert response.status == 404  # Slack's events come over the socket
+    await asyncio.sleep(2)
+    assert process.returncode is None  # a failed connect does not end the process
+    _out, err = await stop(process)
+    assert process.returncode == 0
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Socket Mode cannot connect yet" in err
