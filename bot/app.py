@@ -33,6 +33,17 @@ log = logging.getLogger(__name__)
 
 # Sends in flight at once: Slack answers in a few hundred ms, so cards for many threads go side by side.
 DELIVERY_CONCURRENCY = 32
+
+class _NoUnusedTokenWarning(logging.Filter):
+    """Bolt takes SLACK_BOT_TOKEN from the environment even when given a client and `authorize`, then
+    warns at every start that it will not use it; closeloop authorizes each request on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_NoUnusedTokenWarning())
+
 STOP_WITHIN = 6.0  # seconds; SIGTERM must end `closeloop run` within 10
 
 

@@ -13,7 +13,10 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 from aiohttp import web
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -139,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # "Context impl…" on every command is noise
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick would bury the rest
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # health probes every few seconds
     settings = Settings()
     try:
         return COMMAND_RUNNERS[args.command](args, settings)
@@ -155,11 +159,23 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.socket_mode and not settings.slack_signing_secret:
         missing.append("SLACK_SIGNING_SECRET")
     if missing:
-        raise CliError(t(lang, "cli.missing_env", name=" and ".join(missing)))
+        if len(missing) == 1:
+            raise CliError(t(lang, "cli.missing_env", name=missing[0]))
+        names = t(lang, "cli.names_and", first=missing[0], second=missing[1])
+        raise CliError(t(lang, "cli.missing_envs", names=names))
     rules = _rules_or_fail(settings)
+    asyncio.run(_check_token(settings))
     asyncio.run(_migrate(settings))
     if settings.socket_mode:
-        asyncio.run(serve_socket_mode(settings, rules, scheduler=not args.no_scheduler))
+        asyncio.run(
+            serve_socket_mode(
+                settings,
+                rules,
+                scheduler=not args.no_scheduler,
+                host=args.host,
+                port=args.port or settings.port,
+            )
+        )
         return 0
     port = args.port or settings.port
     print(t(lang, "cli.listening", host=args.host, port=port), flush=True)
@@ -171,6 +187,27 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         shutdown_timeout=SHUTDOWN_SECONDS,
     )
     return 0
+
+
+_TOKEN_REFUSALS = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+
+
+async def _check_token(settings: Settings) -> None:
+    """Ask Slack who the token is (`auth.test`): a refused token stops the start, an outage does not."""
+    lang = settings.closeloop_lang
+    # One attempt: the workers retry on their own once running, so the start need not wait here.
+    client = AsyncWebClient(
+        token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[]
+    )
+    try:
+        await client.auth_test()
+    except SlackApiError as error:
+        code = str(error.response.get("error") or f"HTTP {error.response.status_code}")
+        if code in _TOKEN_REFUSALS:
+            raise CliError(t(lang, "cli.token_refused", variable="SLACK_BOT_TOKEN", error=code)) from None
+        print(t(lang, "cli.slack_unreachable", error=code), file=sys.stderr, flush=True)
+    except (aiohttp.ClientError, TimeoutError, OSError) as error:
+        print(t(lang, "cli.slack_unreachable", error=type(error).__name__), file=sys.stderr, flush=True)
 
 
 def _rules_or_fail(settings: Settings) -> Rules:

@@ -12,6 +12,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
 
 
@@ -24,6 +25,16 @@ def retry_handlers() -> list[AsyncRetryHandler]:
     ]
 
 
+def listener_retry_handlers() -> list[AsyncRetryHandler]:
+    """One quick retry: a listener answers within Slack's 3 seconds, so an outage is told, not waited out."""
+    quick = FixedValueRetryIntervalCalculator(0.2)
+    return [
+        AsyncConnectionErrorRetryHandler(max_retry_count=1, interval_calculator=quick),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+        AsyncServerErrorRetryHandler(max_retry_count=1, interval_calculator=quick),
+    ]
+
+
 def build_web_client(token: str, base_url: str) -> AsyncWebClient:
     """A Web API client for the bot token."""
     return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers(), timeout=10)
@@ -33,14 +44,14 @@ def without_token(client: AsyncWebClient) -> AsyncWebClient:
     """The same client with no token of its own, for Bolt, which adds the one `authorize` returns.
 
     Given a client that carries a token as well as `authorize`, Bolt warns at every start that the
-    token will be ignored.
+    token will be ignored. Its listeners must answer within 3 seconds, so it retries only briefly.
     """
     return AsyncWebClient(
         base_url=client.base_url,
         session=client.session,
         timeout=client.timeout,
         headers=dict(client.headers),
-        retry_handlers=client.retry_handlers,
+        retry_handlers=listener_retry_handlers(),
     )
 
 

@@ -26,7 +26,7 @@ from bot.render.activity_modals import (
 )
 from bot.render.modals import submitted_values
 from bot.services import Services
-from handlers.interactions import actor, tell_privately
+from handlers.interactions import actor, open_form, tell_privately
 from usecases.activities import ActivityError, RecordEdit
 
 
@@ -52,9 +52,10 @@ def register(app: AsyncApp, services: Services) -> None:
             return
         activity = shown.activity
         # The form must open within the trigger's 3 seconds: it is the one call made from here.
-        await client.views_open(
-            trigger_id=body["trigger_id"],
-            view=edit_modal(
+        await open_form(
+            client,
+            body["trigger_id"],
+            edit_modal(
                 activity_id=activity.id,
                 lang=person.lang,
                 tz=person.tz,
@@ -66,6 +67,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 due_at=activity.due_at,
                 blocker=activity.blocker,
             ),
+            "edit",
         )
 
     @app.action(ACTION_UNDO)

@@ -27,7 +27,7 @@ from bot.render.lead_forms import (
 from bot.render.modals import submitted_values
 from bot.services import Services
 from handlers.command_table import COMMANDS, CommandCall, Subcommand
-from handlers.interactions import actor, tell_privately
+from handlers.interactions import actor, open_form, tell_privately
 from handlers.lead_reports import fairness_text, why_text
 from usecases.lead_input import LeadInput, field_errors, parse_budget
 from usecases.leads import LeadError
@@ -148,7 +148,7 @@ def register(app: AsyncApp, services: Services) -> None:
             (rep.user_id, rep.name) for rep in await desk.roster(lead.team_id) if rep.user_id != lead.owner_id
         ]
         view = reassign_modal(lang=person.lang, lead_id=lead.id, company=lead.company, reps=reps)
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+        await open_form(client, body["trigger_id"], view, "reassign")
 
     @app.view(REASSIGN_CALLBACK)
     async def on_reassigned(

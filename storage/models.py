@@ -272,6 +272,8 @@ class IdempotentReply(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict] = mapped_column(JSON)
+    # SHA-256 of the request the reply answered: the same key with another request is refused.
+    request_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
 
 

@@ -226,3 +226,15 @@ async def test_files_it_cannot_use_are_refused_in_one_line(database_url: str, tm
         [line] = result.stderr.splitlines()
         assert re.fullmatch(expected, line), line
     assert await stored_leads(database_url) == []
+
+
+async def test_a_nul_character_is_a_bad_row_named_by_its_field(database_url: str, tmp_path: Path) -> None:
+    (tmp_path / "leads.csv").write_text(
+        "company,phone,notes\nACME,13800001111,call\x00back\n", encoding="utf-8"
+    )
+    dry_run = run_import(tmp_path, database_url, "leads.csv")
+    assert dry_run.returncode == 2
+    assert dry_run.stderr.startswith("leads.csv:2: notes: contains a NUL character")
+    committed = run_import(tmp_path, database_url, "leads.csv", "--commit")
+    assert committed.stderr == dry_run.stderr and "1 bad row skipped" in committed.stdout
+    assert await stored_leads(database_url) == []

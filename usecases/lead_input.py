@@ -8,11 +8,29 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from domain.leads import Urgency
+
+_NUL = "\x00"
+
+
+def _without_nul(value: Any) -> Any:
+    """Refuse text holding the NUL character: PostgreSQL cannot store it, and no person typed it."""
+    texts = value if isinstance(value, list | tuple) else [value]
+    if any(isinstance(text, str) and _NUL in text for text in texts):
+        raise ValueError("contains a NUL character (\\u0000); remove it and send again")
+    return value
 
 
 class LeadInput(BaseModel):
@@ -32,6 +50,20 @@ class LeadInput(BaseModel):
     urgency: Urgency | None = None
     signals: list[str] = Field(default_factory=list)
     notes: str | None = Field(default=None, max_length=4000)
+    # Keys the schema does not know are kept, but pass the same text checks as the known ones.
+    __pydantic_extra__: dict[str, Annotated[Any, AfterValidator(_without_nul)]]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_in_names(cls, data: Any) -> Any:
+        if isinstance(data, dict) and any(isinstance(key, str) and _NUL in key for key in data):
+            raise ValueError("a field name contains a NUL character (\\u0000); remove it and send again")
+        return data
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return _without_nul(value)
 
     @field_validator("phone", "email", "region", "industry", "source", "notes", mode="before")
     @classmethod

@@ -9,11 +9,12 @@ of here: the outbox delivers what was queued.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.lead_rules import LeadRules
@@ -30,8 +31,8 @@ from domain.routing import (
     route,
 )
 from domain.scoring import Score, score_lead
+from storage import idempotency, outbox
 from storage import leads as store
-from storage import outbox
 from storage import roster as roster_store
 from storage.db import Database
 from storage.models import LeadDecision, LeadRecord
@@ -39,12 +40,23 @@ from storage.outbox import Outgoing
 from usecases.lead_input import LeadInput
 
 # What callers read of a lead's audit trail, named here so they need not reach into storage.
-__all__ = ["LeadDecision", "LeadDesk", "LeadError", "Placement", "lead_card", "reason_from_json"]
+__all__ = [
+    "IntakeAnswer",
+    "LeadDecision",
+    "LeadDesk",
+    "LeadError",
+    "Placement",
+    "intake_answer",
+    "lead_card",
+    "reason_from_json",
+]
 reason_from_json = store.reason_from_json
 
 CONTACT_RECORD_WINDOW = timedelta(days=90)
 STATUS_SOURCE = "slack-status"  # the `updated_by` of changes read from reps' Slack statuses
 _ROUTING_ATTEMPTS = 8
+_INTAKE_SCOPE = "leads"  # the `Idempotency-Key` namespace of lead intake
+_T = TypeVar("_T")
 
 
 class LeadError(Exception):
@@ -75,6 +87,21 @@ class Placement:
     score: Score | None
     decision: RoutingDecision | None
     merged: bool = False
+
+
+@dataclass(frozen=True)
+class IntakeAnswer:
+    """What an intake caller is told: 201 and the new lead, or 200 and the lead it merged into."""
+
+    status: int
+    body: dict[str, Any]
+
+
+def intake_answer(placement: Placement) -> IntakeAnswer:
+    """The answer for a placement, the same for the first request and every replay of it."""
+    lead = placement.lead
+    body = {"id": lead.id, "grade": lead.grade, "score": lead.score, "owner": lead.owner_id}
+    return IntakeAnswer(200 if placement.merged else 201, body)
 
 
 class LeadDesk:
@@ -181,12 +208,51 @@ class LeadDesk:
         into the lead an earlier entry created. If another router moves a pool's rotation meanwhile,
         the whole batch is placed again.
         """
+
+        async def place(session: AsyncSession) -> list[Placement] | None:
+            return await self._intake_all(session, team_id, inputs, now, actor_id)
+
+        return await self._in_one_transaction(place)
+
+    async def intake_keyed(
+        self, team_id: str, submitted: LeadInput, now: datetime, key: str, request_hash: str
+    ) -> IntakeAnswer:
+        """Intake under an `Idempotency-Key`: the first request with the key does the work, the rest
+        (at once or later) get its answer; the key with another request is refused (`key_reused`).
+
+        The key is claimed in the lead's own transaction, so a request that fails leaves it free.
+        """
+
+        async def place(session: AsyncSession) -> IntakeAnswer | None:
+            stored = await idempotency.claim(session, _INTAKE_SCOPE, key, request_hash, now)
+            if stored is not None:
+                if stored.request_hash not in (None, request_hash):
+                    raise LeadError("key_reused")
+                return IntakeAnswer(stored.status, stored.body)
+            placement = await self._intake_once(session, team_id, submitted, now, None)
+            if placement is None:
+                return None
+            answer = intake_answer(placement)
+            await idempotency.answer(session, _INTAKE_SCOPE, key, answer.status, answer.body)
+            return answer
+
+        return await self._in_one_transaction(place)
+
+    async def _in_one_transaction(self, work: Callable[[AsyncSession], Awaitable[_T | None]]) -> _T:
+        """Run `work` in one transaction, again from the start when it lost a race.
+
+        Lost races: another router moved a pool's rotation (`work` answers None), or another intake
+        inserted the same lead or key first (a unique-key conflict; the next attempt finds theirs).
+        """
         for _ in range(_ROUTING_ATTEMPTS):
-            async with self._db.sessions.begin() as session:
-                placements = await self._intake_all(session, team_id, inputs, now, actor_id)
-                if placements is not None:
-                    return placements
-                await session.rollback()
+            try:
+                async with self._db.sessions.begin() as session:
+                    result = await work(session)
+                    if result is not None:
+                        return result
+                    await session.rollback()
+            except IntegrityError:
+                continue
         raise LeadError("busy")
 
     async def _intake_all(

@@ -8,6 +8,22 @@ ENTRIES: dict[str, Entry] = {
         "or try the bot without Slack: closeloop console --demo",
         "zh": "closeloop：未设置 {name}。请按 README 从 Slack 应用设置中获取，或先不用 Slack 试用：closeloop console --demo",
     },
+    "cli.missing_envs": {
+        "en": "closeloop: {names} are not set. Set them from your Slack app's settings (see README), "
+        "or try the bot without Slack: closeloop console --demo",
+        "zh": "closeloop：未设置 {names}。请按 README 从 Slack 应用设置中获取，或先不用 Slack 试用：closeloop console --demo",
+    },
+    "cli.names_and": {"en": "{first} and {second}", "zh": "{first} 和 {second}"},
+    "cli.token_refused": {
+        "en": "closeloop: Slack refused {variable} ({error}). Copy the Bot User OAuth Token (xoxb-…) "
+        "from your Slack app's OAuth & Permissions page.",
+        "zh": "closeloop：Slack 拒绝了 {variable}（{error}）。请从 Slack 应用的 OAuth & Permissions 页面"
+        "复制 Bot User OAuth Token（xoxb-…）。",
+    },
+    "cli.slack_unreachable": {
+        "en": "closeloop: Slack cannot be reached right now ({error}); starting anyway, messages wait until it can.",
+        "zh": "closeloop：暂时无法连接 Slack（{error}）；照常启动，消息会等到连接恢复后发送。",
+    },
     "cli.rules_invalid": {
         "en": "closeloop: the rules file has problems:",
         "zh": "closeloop：规则文件有问题：",

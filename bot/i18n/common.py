@@ -15,6 +15,10 @@ ENTRIES: dict[str, Entry] = {
         "en": "Something went wrong on our side; nothing was saved. Please try again.",
         "zh": "系统出错，未保存任何内容，请重试。",
     },
+    "slack.unreachable": {
+        "en": "closeloop can't reach Slack right now; try again in a minute.",
+        "zh": "closeloop 暂时无法连接 Slack，请稍后再试。",
+    },
     "word.none": {"en": "—", "zh": "—"},
     "button.edit": {"en": "Edit", "zh": "编辑"},
     "button.undo": {"en": "Undo", "zh": "撤销"},

@@ -2,11 +2,13 @@
 
 Bearer-token protected (`CLOSELOOP_INTAKE_TOKEN`; unset means the endpoint is off). An
 `Idempotency-Key` makes a retried webhook get the same answer and add nothing. Errors are JSON:
-400 for a body that is not JSON, 401 for a bad token, 422 naming each bad field.
+400 for a body that is not JSON, 401 for a bad token, 422 naming each bad field (and for an
+`Idempotency-Key` sent again with another body).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import logging
@@ -14,16 +16,13 @@ from typing import Any
 
 from aiohttp import web
 from pydantic import ValidationError
-from sqlalchemy import select
 
 from bot.app import Bot
-from storage.models import IdempotentReply
-from storage.upsert import insert_into
 from usecases.lead_input import LeadInput, field_errors
-from usecases.leads import LeadError
+from usecases.leads import LeadError, intake_answer
 
 log = logging.getLogger(__name__)
-_SCOPE = "leads"
+_KEY_REUSED = "this Idempotency-Key was used for another request; send a new key for a new lead"
 
 
 def _error(status: int, message: str, **extra: Any) -> web.Response:
@@ -41,23 +40,6 @@ def lead_routes(web_app: web.Application, bot: Bot) -> None:
             team["id"] = (await services.slack.auth_test())["team_id"]
         return team["id"]
 
-    async def stored_reply(key: str) -> web.Response | None:
-        async with services.db.sessions() as session:
-            reply = (
-                await session.scalars(
-                    select(IdempotentReply).where(IdempotentReply.scope == _SCOPE, IdempotentReply.key == key)
-                )
-            ).one_or_none()
-        return web.json_response(reply.body, status=reply.status) if reply else None
-
-    async def remember(key: str, status: int, body: dict[str, Any]) -> None:
-        async with services.db.sessions.begin() as session:
-            await session.execute(
-                insert_into(session, IdempotentReply)
-                .values(scope=_SCOPE, key=key, status=status, body=body, created_at=services.clock.now())
-                .on_conflict_do_nothing(index_elements=["scope", "key"])
-            )
-
     async def post_lead(request: web.Request) -> web.Response:
         expected = services.settings.closeloop_intake_token
         if not expected:
@@ -66,11 +48,9 @@ def lead_routes(web_app: web.Application, bot: Bot) -> None:
         if not hmac.compare_digest(given.encode(), expected.encode()):
             return _error(401, "missing or wrong bearer token")
         key = request.headers.get("Idempotency-Key", "").strip()[:200]
-        if key and (replay := await stored_reply(key)) is not None:
-            return replay
         try:
             payload = json.loads(await request.text())
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, UnicodeDecodeError):
             return _error(400, "the body is not JSON")
         if not isinstance(payload, dict):
             return _error(422, "the body must be a JSON object", fields={})
@@ -78,15 +58,24 @@ def lead_routes(web_app: web.Application, bot: Bot) -> None:
             submitted = LeadInput.model_validate(payload)
         except ValidationError as error:
             return _error(422, "the lead is not valid", fields=field_errors(error))
+        now = services.clock.now()
         try:
-            placement = await services.leads.intake(await team_id(), submitted, services.clock.now())
+            if key:
+                answer = await services.leads.intake_keyed(
+                    await team_id(), submitted, now, key, _request_hash(payload)
+                )
+            else:
+                answer = intake_answer(await services.leads.intake(await team_id(), submitted, now))
         except LeadError as error:
+            if error.code == "key_reused":
+                return _error(422, _KEY_REUSED, fields={})
             return _error(503, error.code)
-        lead = placement.lead
-        status = 200 if placement.merged else 201
-        body = {"id": lead.id, "grade": lead.grade, "score": lead.score, "owner": lead.owner_id}
-        if key:
-            await remember(key, status, body)
-        return web.json_response(body, status=status)
+        return web.json_response(answer.body, status=answer.status)
 
     web_app.router.add_post("/api/leads", post_lead)
+
+
+def _request_hash(payload: dict[str, Any]) -> str:
+    """The request as a fingerprint: key order and spacing do not make it another request."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()

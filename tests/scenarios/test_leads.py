@@ -140,8 +140,11 @@ async def test_bad_webhooks_get_clear_json_errors_and_add_nothing(running: Runni
 
 async def test_a_retried_webhook_gets_the_same_answer_and_adds_nothing(running: RunningBot) -> None:
     first = await post_lead(running, GOOD, key="order-77")
-    second = await post_lead(running, GOOD | {"company": "Changed"}, key="order-77")
+    second = await post_lead(running, dict(reversed(GOOD.items())), key="order-77")
     assert first == second and first[0] == 201
+    other = await post_lead(running, GOOD | {"company": "Changed"}, key="order-77")
+    assert other == (422, {"error": other[1]["error"], "fields": {}})
+    assert "this Idempotency-Key was used for another request" in other[1]["error"]
     duplicate = await post_lead(running, {"company": "acme pumps", "contact": "刘总", "email": "liu@acme.cn"})
     assert duplicate[0] == 200 and duplicate[1]["id"] == first[1]["id"]
     assert await lead_count(running) == 1
@@ -346,3 +349,21 @@ async def test_a_rep_on_leave_in_their_slack_status_gets_no_leads(running: Runni
     assert await job.run(running.bot.services, running.bot.services.clock.now()) == 1
     _, second = await post_lead(running, GOOD | {"company": "Back Co", "phone": "021-1111 2222"})
     assert second["owner"] == "UALICE"
+
+
+@pytest.mark.parametrize("key", ["burst-1", None])
+async def test_twenty_identical_webhooks_at_once_make_one_lead(running: RunningBot, key: str | None) -> None:
+    answers = await asyncio.gather(*(post_lead(running, GOOD, key=key) for _ in range(20)))
+    assert {status for status, _ in answers} <= {200, 201}, answers
+    assert len({body["id"] for _, body in answers}) == 1, answers
+    assert await lead_count(running) == 1
+
+
+@pytest.mark.parametrize("field", ["company", "contact", "notes", "region", "signals", "page_source"])
+async def test_a_nul_character_in_any_text_field_is_named_and_refused(
+    running: RunningBot, field: str
+) -> None:
+    value: object = ["website_form", "bad\u0000signal"] if field == "signals" else "ACME\u0000 Pumps"
+    status, body = await post_lead(running, GOOD | {field: value})
+    assert status == 422 and set(body["fields"]) == {field} and "NUL" in body["fields"][field]
+    assert await lead_count(running) == 0
