@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 # Sends in flight at once: Slack answers in a few hundred ms, so cards for many threads go side by side.
 DELIVERY_CONCURRENCY = 32
 
+
 class _NoUnusedTokenWarning(logging.Filter):
     """Bolt takes SLACK_BOT_TOKEN from the environment even when given a client and `authorize`, then
     warns at every start that it will not use it; closeloop authorizes each request on purpose."""
