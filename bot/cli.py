@@ -275,7 +275,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     data = to_bytes(export.columns, rows, args.format)
     if args.out is None:
         if args.format == "xlsx" and sys.stdout.isatty():
-            raise CliError("closeloop: xlsx is binary; pass --out FILE")
+            raise CliError(t(settings.closeloop_lang, "cli.export.binary_to_terminal"))
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:

@@ -36,7 +36,7 @@ ACTIVITY_COLUMNS = (
 
 LEAD_COLUMNS = (
     "id", "team_id", "company", "contact", "phone", "email", "region", "industry", "source", "budget_min",
-    "budget_max", "urgency", "signals", "score", "grade", "fired_rules", "pool_id", "status", "owner_id",
+    "budget_max", "urgency", "signals", "notes", "score", "grade", "fired_rules", "pool_id", "status", "owner_id",
     "assigned_at", "first_contact_at", "released_from", "card_channel", "card_ts", "created_at",
     "updated_at",
 )  # fmt: skip

@@ -26,6 +26,7 @@ from bot.render.activity_modals import (
 )
 from bot.render.modals import submitted_values
 from bot.services import Services
+from domain.dates import parse_due
 from handlers.interactions import actor, open_form, tell_privately
 from usecases.activities import ActivityError, RecordEdit
 
@@ -100,6 +101,14 @@ def register(app: AsyncApp, services: Services) -> None:
         activity_id = int(json.loads(view.get("private_metadata") or "{}").get("activity_id", 0))
         person = await actor(services, client, body)
         values = submitted_values(view)
+        due_text = values.get(FIELD_DUE)
+        now = services.clock.now()
+        if due_text and parse_due(due_text, now, person.tz, calendar=services.rules.calendar) is None:
+            await ack(
+                response_action="errors",
+                errors={FIELD_DUE: t(person.lang, "edit.due_unreadable", text=due_text[:100])},
+            )
+            return
         changes = RecordEdit(
             customer=values.get(FIELD_CUSTOMER),
             activity_type=values.get(FIELD_TYPE),
@@ -109,7 +118,7 @@ def register(app: AsyncApp, services: Services) -> None:
             blocker=values.get(FIELD_BLOCKER),
         )
         try:
-            await desk.edit(activity_id, person.user_id, changes, person.tz, services.clock.now())
+            await desk.edit(activity_id, person.user_id, changes, person.tz, now)
         except ActivityError as error:
             await ack(response_action="errors", errors={FIELD_SUMMARY: refusal(error, person.lang)})
             return

@@ -28,7 +28,7 @@ async def _log(call: CommandCall) -> None:
             trigger_id=call.trigger_id, view=log_modal(lang=call.person.lang, channel_id=call.channel_id)
         )
         return
-    await call.services.activities.log_follow_up(
+    filed = await call.services.activities.log_follow_up(
         team_id=call.team_id,
         channel_id=call.channel_id,
         author_id=call.person.user_id,
@@ -36,16 +36,35 @@ async def _log(call: CommandCall) -> None:
         text=call.args,
         now=call.services.clock.now(),
     )
+    if filed.unknown_customer:
+        await call.reply(
+            t(call.person.lang, "log.customer_unknown", name=filed.unknown_customer, id=filed.activity.id)
+        )
 
 
 async def _link_channel(call: CommandCall) -> None:
-    if not call.args:
+    flag, _, rest = call.args.partition(" ")
+    desk, now = call.services.activities, call.services.clock.now()
+    if flag == "--remove":
+        unlinked = await desk.unlink_channel(call.team_id, call.channel_id)
+        await call.reply(
+            t(call.person.lang, "link.removed", customer=unlinked)
+            if unlinked
+            else t(call.person.lang, "link.none")
+        )
+        return
+    create = flag == "--new"
+    name = rest.strip() if create else call.args
+    if not name:
         await call.reply(t(call.person.lang, "link.usage"))
         return
-    name = await call.services.activities.link_channel(
-        call.team_id, call.channel_id, call.args, call.person.user_id, call.services.clock.now()
+    linked = await desk.link_channel(
+        call.team_id, call.channel_id, name, call.person.user_id, now, create=create
     )
-    await call.reply(t(call.person.lang, "link.done", customer=name))
+    if linked.customer is None:
+        await call.reply(t(call.person.lang, "link.unknown", name=linked.unknown))
+        return
+    await call.reply(t(call.person.lang, "link.done", customer=linked.customer))
 
 
 COMMANDS.add(Subcommand("log", "usage.log", "help.log", _log))

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.customers import best_match
 from storage.models import ChannelLink, Customer
 from storage.upsert import insert_into
 
 
 def name_key(name: str) -> str:
-    """How customer names are compared: case and surrounding space do not matter."""
+    """The unique key a stored name is kept under: case and spacing do not matter.
+
+    Looser matching (width, punctuation, a shorter name) is `matching`'s: it asks `domain.customers`.
+    """
     return " ".join(name.split()).casefold()
 
 
@@ -27,6 +31,15 @@ async def find_or_create(session: AsyncSession, team_id: str, name: str, now: da
     return (
         await session.scalars(select(Customer).where(Customer.team_id == team_id, Customer.name_key == key))
     ).one()
+
+
+async def matching(session: AsyncSession, team_id: str, name: str) -> Customer | None:
+    """The known customer a typed `name` means (`ACME` → `ACME Corp`), or None: then ask before creating."""
+    known = list(
+        await session.scalars(select(Customer).where(Customer.team_id == team_id).order_by(Customer.id))
+    )
+    chosen = best_match(name, [c.name for c in known])
+    return next((c for c in known if c.name == chosen), None) if chosen else None
 
 
 async def get(session: AsyncSession, customer_id: int) -> Customer | None:
@@ -74,3 +87,12 @@ async def linked_to(session: AsyncSession, team_id: str, channel_id: str) -> Cus
             .where(ChannelLink.team_id == team_id, ChannelLink.channel_id == channel_id)
         )
     ).one_or_none()
+
+
+async def unlink_channel(session: AsyncSession, team_id: str, channel_id: str) -> Customer | None:
+    """End a channel's link; the customer it was linked to, or None when there was none."""
+    customer = await linked_to(session, team_id, channel_id)
+    await session.execute(
+        delete(ChannelLink).where(ChannelLink.team_id == team_id, ChannelLink.channel_id == channel_id)
+    )
+    return customer

@@ -164,6 +164,8 @@ class Activity(Base):
         Index("ix_activities_customer", "customer_id"),
         Index("ix_activities_due", "due_at"),
         Index("ix_activities_lead", "lead_id"),
+        # Record numbers are shown to people: an undone record's number is never given out again.
+        {"sqlite_autoincrement": True},
     )
 
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pty
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -40,6 +44,7 @@ async def desk(database_url: str) -> AsyncIterator[LeadDesk]:
             budget_min=Decimal(50000),
             budget_max=Decimal("80000.50"),
             signals=["website_form", "phone_inquiry"],
+            notes="wants a pump quote; call after 3 pm",
         ),
         NOW,
     )
@@ -65,7 +70,7 @@ async def test_leads_export_with_scores_rules_and_owners(desk: LeadDesk) -> None
     header, (acme, north) = csv_rows(await exported(desk, "leads", "csv"))
     assert header == (
         "id,team_id,company,contact,phone,email,region,industry,source,budget_min,budget_max,urgency,"
-        "signals,score,grade,fired_rules,pool_id,status,owner_id,assigned_at,first_contact_at,"
+        "signals,notes,score,grade,fired_rules,pool_id,status,owner_id,assigned_at,first_contact_at,"
         "released_from,card_channel,card_ts,created_at,updated_at"
     )
     first_owner = acme["released_from"]
@@ -76,6 +81,7 @@ async def test_leads_export_with_scores_rules_and_owners(desk: LeadDesk) -> None
     assert (acme["score"], acme["grade"]) == ("25", "B")
     assert acme["fired_rules"] == "website_form:10;phone_inquiry:15"
     assert acme["signals"] == "phone_inquiry;website_form"
+    assert acme["notes"] == "wants a pump quote; call after 3 pm" and north["notes"] == ""
     assert acme["assigned_at"] == "2026-11-25T03:00:00+00:00" and acme["email"] == ""
     assert (north["company"], north["status"], north["owner_id"]) == ("北方重工", "assigned", "UCHEN")
 
@@ -129,3 +135,27 @@ async def test_the_command_line_exports_both_tables(
     result = closeloop("export", "leads", "--out", "leads.csv", cwd=tmp_path, env=env)
     assert result.returncode == 0 and result.stderr.strip().endswith("2 rows written to leads.csv")
     assert "北方重工" in (tmp_path / "leads.csv").read_text(encoding="utf-8-sig")
+
+
+def test_xlsx_to_a_terminal_is_refused_with_one_line(tmp_path: Path) -> None:
+    """A pty stands in for the terminal: binary would garble it, so closeloop asks for --out."""
+    leader, follower = pty.openpty()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/c.db",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "export", "leads", "--format", "xlsx"],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+    os.close(follower)
+    os.close(leader)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "--out" in line and "xlsx" in line

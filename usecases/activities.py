@@ -9,13 +9,15 @@ author's language and time zone are the ones last seen, and the card is rendered
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from config.rules import Rules
 from domain.archive import build_summary, parse_archive_request, parse_log_line, plain_text, strip_markup
+from domain.calendar import WorkCalendar
 from domain.conversation import SeenMessage
+from domain.customers import tidy_name
 from domain.dates import find_due
 from domain.signals import detect_signals
 from storage import activities, customers, leads, outbox, threads
@@ -24,8 +26,6 @@ from storage.db import Database
 from storage.models import Activity
 from storage.outbox import Outgoing
 from usecases.leads import LeadDesk, lead_card
-
-_END_OF_DAY = time(18, 0)
 
 
 class ActivityError(Exception):
@@ -43,6 +43,15 @@ class Filed:
 
     activity: Activity
     unreadable_due: str | None = None
+    unknown_customer: str | None = None  # a name typed that matches no customer: ask before creating
+
+
+@dataclass(frozen=True)
+class ChannelLinked:
+    """The outcome of `link-channel`: the customer linked, or the typed name no customer matched."""
+
+    customer: str | None
+    unknown: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ class RecordEdit:
     activity_type: str | None
     summary: str | None
     next_action: str | None
-    due_date: str | None  # YYYY-MM-DD
+    due_date: str | None  # as typed: 2026-12-03, 下周三, Friday
     blocker: str | None
 
 
@@ -122,7 +131,11 @@ class ActivityDesk:
         """
         syntax = self._rules.archive_syntax
         request = parse_archive_request(plain_text(trigger.text), syntax)
-        due = find_due(request.next_action, trigger.posted_at, author_tz) if request.next_action else None
+        due = (
+            find_due(request.next_action, trigger.posted_at, author_tz, calendar=self._rules.calendar)
+            if request.next_action
+            else None
+        )
         async with self._db.sessions.begin() as session:
             for message in fetched or []:
                 await threads.save_message(session, message)
@@ -132,7 +145,7 @@ class ActivityDesk:
             # A reply in a lead card's thread is that lead's conversation: the record files against it.
             lead = await leads.by_card(session, trigger.channel_id, trigger.thread_ts)
             named = request.customer or (lead.company if lead else None)
-            explicit = await customers.find_or_create(session, trigger.team_id, named, now) if named else None
+            explicit = await _customer_named(session, trigger.team_id, named, now) if named else None
             draft = ActivityDraft(
                 team_id=trigger.team_id,
                 source="thread",
@@ -182,17 +195,28 @@ class ActivityDesk:
         now: datetime,
         blocker: str | None = None,
     ) -> Filed:
-        """Record a follow-up typed as one line (`ACME called, next: 3天后 send quote`) and queue its card."""
+        """Record a follow-up typed as one line (`ACME called, next: 3天后 send quote`) and queue its card.
+
+        The customer is a known one the line names (`ACME` finds `ACME Corp`), else the channel's linked
+        customer; a name that matches none is not created: the record is filed without a customer and
+        `Filed.unknown_customer` says which name to ask about.
+        """
         syntax = self._rules.archive_syntax
+        plain = plain_text(text)
+        explicit = parse_archive_request(plain, syntax).customer
         async with self._db.sessions.begin() as session:
             known = [c.name for c in await customers.list_names(session, team_id, limit=1000)]
-            line = parse_log_line(plain_text(text), syntax, known)
-            customer = (
-                await customers.find_or_create(session, team_id, line.customer, now)
-                if line.customer
-                else await customers.linked_to(session, team_id, channel_id)
+            line = parse_log_line(plain, syntax, known)
+            customer = await customers.matching(session, team_id, line.customer) if line.customer else None
+            unknown = line.customer if customer is None else None
+            if customer is None and not explicit:
+                customer = await customers.linked_to(session, team_id, channel_id)
+                unknown = None if customer else unknown
+            due = (
+                find_due(line.next_action, now, author_tz, calendar=self._rules.calendar)
+                if line.next_action
+                else None
             )
-            due = find_due(line.next_action, now, author_tz) if line.next_action else None
             context = "\n".join(part for part in (line.status, blocker) if part)
             record = await activities.create_logged(
                 session,
@@ -216,7 +240,7 @@ class ActivityDesk:
             )
             unreadable = line.next_action if line.next_action and due is None else None
             await outbox.show(session, record_card(record, unreadable_due=unreadable), now)
-        return Filed(record, unreadable)
+        return Filed(record, unreadable, unknown)
 
     # changing a record: its author only
 
@@ -233,8 +257,9 @@ class ActivityDesk:
         """Apply the Edit form; the card updates in place."""
         async with self._db.sessions.begin() as session:
             stored = await self._authored(session, activity_id, user_id)
+            # A name typed in the form is deliberate: a known customer it means, else a new one.
             customer = (
-                await customers.find_or_create(session, stored.team_id, changes.customer, now)
+                await _customer_named(session, stored.team_id, changes.customer, now)
                 if changes.customer
                 else None
             )
@@ -246,7 +271,7 @@ class ActivityDesk:
                 activity_type=changes.activity_type or stored.activity_type,
                 summary=changes.summary or stored.summary,
                 next_action=changes.next_action,
-                due_at=_due_from_form(changes.due_date, changes.next_action, stored.due_at, tz, now),
+                due_at=_due_from_form(changes, stored.due_at, tz, now, self._rules.calendar),
                 blocker=changes.blocker,
             )
             await outbox.show(session, record_card(activity), now)
@@ -280,13 +305,36 @@ class ActivityDesk:
             await outbox.show(session, record_card(activity), now)
 
     async def link_channel(
-        self, team_id: str, channel_id: str, customer_name: str, user_id: str, now: datetime
-    ) -> str:
-        """Dedicate a channel to a customer; records filed there are theirs. Returns the customer's name."""
+        self,
+        team_id: str,
+        channel_id: str,
+        customer_name: str,
+        user_id: str,
+        now: datetime,
+        *,
+        create: bool = False,
+    ) -> ChannelLinked:
+        """Dedicate a channel to a customer; records filed there are theirs.
+
+        The name is matched to a known customer first. With no match, nothing changes unless `create`
+        (the person confirmed with `--new`): then the customer is created and linked.
+        """
+        name = tidy_name(plain_text(customer_name))
         async with self._db.sessions.begin() as session:
-            customer = await customers.find_or_create(session, team_id, plain_text(customer_name), now)
+            if create:
+                customer = await _customer_named(session, team_id, name, now)
+            else:
+                customer = await customers.matching(session, team_id, name)
+            if customer is None:
+                return ChannelLinked(None, unknown=name)
             await customers.link_channel(session, team_id, channel_id, customer, user_id, now)
-        return customer.name
+        return ChannelLinked(customer.name)
+
+    async def unlink_channel(self, team_id: str, channel_id: str) -> str | None:
+        """End the channel's customer link; the customer it had, or None when it had none."""
+        async with self._db.sessions.begin() as session:
+            customer = await customers.unlink_channel(session, team_id, channel_id)
+        return customer.name if customer else None
 
     async def _authored(self, session: Any, activity_id: int, user_id: str) -> Activity:
         activity = await activities.get(session, activity_id)
@@ -297,15 +345,28 @@ class ActivityDesk:
         return activity
 
 
+async def _customer_named(session: Any, team_id: str, name: str, now: datetime) -> Any:
+    """The customer a deliberately typed name means: the same name as a known one, else a known one it
+    clearly means, else a new customer of that name."""
+    found = await customers.matching(session, team_id, name)
+    if found is not None:
+        return found
+    return await customers.find_or_create(session, team_id, tidy_name(name), now)
+
+
 def _due_from_form(
-    picked: str | None, next_action: str | None, previous: datetime | None, tz: str, now: datetime
+    changes: RecordEdit, previous: datetime | None, tz: str, now: datetime, calendar: WorkCalendar
 ) -> datetime | None:
-    """The date picked (keeping the earlier time of day), else a date written in the next action."""
-    zone = ZoneInfo(tz)
-    if picked:
-        time_of_day = previous.astimezone(zone).timetz().replace(tzinfo=None) if previous else _END_OF_DAY
-        return datetime.combine(datetime.fromisoformat(picked).date(), time_of_day, zone)
-    if next_action:
-        found = find_due(next_action, now, tz)
-        return found.due if found else None
+    """The due date typed in the form (a date or plain words, keeping the earlier time of day when
+    only a day is given), else a date written in the next action."""
+    for text in (changes.due_date, changes.next_action):
+        if not text:
+            continue
+        found = find_due(text, now, tz, calendar=calendar)
+        if found is None:
+            continue
+        if text is changes.due_date and not found.has_time and previous is not None:
+            time_of_day = previous.astimezone(ZoneInfo(tz)).timetz().replace(tzinfo=None)
+            return datetime.combine(found.due.date(), time_of_day, ZoneInfo(tz))
+        return found.due
     return None

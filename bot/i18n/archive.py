@@ -55,6 +55,14 @@ ENTRIES: dict[str, Entry] = {
     "edit.summary": {"en": "Summary", "zh": "摘要"},
     "edit.next": {"en": "Next action", "zh": "下一步"},
     "edit.due": {"en": "Due date", "zh": "截止日期"},
+    "edit.due_hint": {
+        "en": "A date or plain words: 2026-12-03, Friday, in 3 business days",
+        "zh": "日期或口语：2026-12-03、下周三、3个工作日内",
+    },
+    "edit.due_unreadable": {
+        "en": "I couldn't read a date in “{text}”. Try 2026-12-03, Friday or in 3 business days.",
+        "zh": "没能从“{text}”中读出日期。可写 2026-12-03、下周三 或 3个工作日内。",
+    },
     "edit.blocker": {"en": "What blocks it", "zh": "卡点"},
     "log.title": {"en": "Log a follow-up", "zh": "记录跟进"},
     "log.status": {"en": "Customer status today", "zh": "客户今天的情况"},
@@ -73,6 +81,25 @@ ENTRIES: dict[str, Entry] = {
         "en": "Name the customer: `/closeloop link-channel ACME`.",
         "zh": "请写客户名称：`/closeloop link-channel 华东机械`。",
     },
+    "link.unknown": {
+        "en": "No customer called *{name}* yet, so nothing was linked. To create it and link this channel: "
+        "`/closeloop link-channel --new {name}`",
+        "zh": "还没有名为 *{name}* 的客户，未做关联。要新建该客户并关联本频道：`/closeloop link-channel --new {name}`",
+    },
+    "link.removed": {
+        "en": "This channel is no longer linked to *{customer}*.",
+        "zh": "本频道已取消与 *{customer}* 的关联。",
+    },
+    "link.none": {
+        "en": "This channel isn't linked to a customer; nothing to remove.",
+        "zh": "本频道没有关联客户，无需取消。",
+    },
+    "log.customer_unknown": {
+        "en": "No customer called *{name}* yet, so record #{id} was filed without one. Pick a customer on "
+        "its card, or type the new name in its *Edit* form to create it.",
+        "zh": "还没有名为 *{name}* 的客户，跟进记录 #{id} 已先不带客户归档。可在卡片上选择客户，"
+        "或在 *编辑* 表单里填写新名称来新建。",
+    },
     "link.done": {
         "en": "This channel is now linked to *{customer}*: records filed here belong to it.",
         "zh": "本频道已关联客户 *{customer}*，这里归档的记录都属于它。",
@@ -83,8 +110,9 @@ ENTRIES: dict[str, Entry] = {
         "zh": "记录一次跟进；不带内容则打开表单",
     },
     "help.link": {
-        "en": "link this channel to a customer, so records filed here belong to it",
-        "zh": "把本频道关联到客户，这里归档的记录都属于它",
+        "en": "link this channel to a customer, so records filed here belong to it "
+        "(`--new` creates one, `--remove` ends the link)",
+        "zh": "把本频道关联到客户，这里归档的记录都属于它（`--new` 新建客户，`--remove` 取消关联）",
     },
     "usage.log": {
         "en": "[CUSTOMER what happened, next: ACTION DUE]",

@@ -29,6 +29,10 @@ ENTRIES: dict[str, Entry] = {
         "zh": "closeloop：规则文件有问题：",
     },
     "cli.ok": {"en": "ok", "zh": "ok"},
+    "cli.export.binary_to_terminal": {
+        "en": "closeloop: xlsx is a binary file and would garble the terminal; add --out FILE (e.g. --out leads.xlsx)",
+        "zh": "closeloop：xlsx 是二进制文件，会在终端显示成乱码；请加 --out 文件（例如 --out leads.xlsx）",
+    },
     "cli.tick.bad_at": {
         "en": "closeloop: --at {text!r} is not a moment; use ISO-8601, e.g. 2026-12-01T09:00:00+08:00",
         "zh": "closeloop：--at {text!r} 不是有效时间，请用 ISO-8601 格式，例如 2026-12-01T09:00:00+08:00",

@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
-    DatePickerElement,
     InputBlock,
     Option,
     PlainTextObject,
@@ -66,11 +65,13 @@ def edit_modal(
                 FIELD_SUMMARY, t(lang, "edit.summary"), initial=summary, multiline=True, optional=False
             ),
             text_input(FIELD_NEXT, t(lang, "edit.next"), initial=next_action),
-            InputBlock(
-                block_id=FIELD_DUE,
-                label=PlainTextObject(text=t(lang, "edit.due")),
-                optional=True,
-                element=DatePickerElement(action_id=FIELD_DUE, initial_date=due_date),
+            # Plain words, as in a thread (下周三, Friday, 3个工作日内) or a date: one reader for both.
+            text_input(
+                FIELD_DUE,
+                t(lang, "edit.due"),
+                initial=due_date,
+                hint=t(lang, "edit.due_hint"),
+                max_length=100,
             ),
             text_input(FIELD_BLOCKER, t(lang, "edit.blocker"), initial=blocker),
         ],

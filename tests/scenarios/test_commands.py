@@ -38,17 +38,51 @@ async def test_an_unknown_subcommand_says_what_was_expected(running: RunningBot)
 
 
 async def test_one_line_log_files_a_record_with_customer_and_due(running: RunningBot) -> None:
-    await running.command("UALICE", CHANNEL, "log ACME called, next: 3天后 send quote")
+    await running.command("UALICE", "CACME", "link-channel --new ACME Corp")
+    answer = await running.command("UALICE", CHANNEL, "log ACME called, next: 3天后 send quote")
+    assert "No customer" not in answer.get("text", "")
     await running.settle()
     [record] = await activities(running)
-    assert record.source == "command" and await customer_of(running, record) == "ACME"
+    assert record.source == "command" and await customer_of(running, record) == "ACME Corp"
     assert record.summary == "ACME called" and record.next_action == "3天后 send quote"
     assert record.due_at is not None and record.due_at.astimezone(ZoneInfo("Asia/Shanghai")).hour == 18
     card = running.slack.last("chat.postMessage").args
-    assert card["channel"] == CHANNEL and "ACME" in str(card["blocks"])
+    assert card["channel"] == CHANNEL and "ACME Corp" in str(card["blocks"])
+
+
+async def test_a_log_naming_an_unknown_customer_files_without_one_and_asks(running: RunningBot) -> None:
+    answer = await running.command("UALICE", CHANNEL, "log Globex called, next: Friday send quote")
+    assert "No customer called *Globex*" in answer["text"] and "#1" in answer["text"]
+    await running.settle()
+    [record] = await activities(running)
+    assert record.customer_id is None and record.summary == "Globex called"
+    async with running.db.sessions() as session:
+        assert list(await session.scalars(select(Customer))) == []
+    chinese = await running.command("UWANG", CHANNEL, "log 今天电话沟通 客户: 华东机械")
+    assert "还没有名为 *华东机械* 的客户" in chinese["text"]
+
+
+async def test_customer_names_match_across_case_width_punctuation_and_chinese_prefixes(
+    running: RunningBot,
+) -> None:
+    await running.command("UALICE", "CACME", "link-channel --new ACME Corp.")
+    await running.command("UWANG", "CHD", "link-channel --new 华东机械有限公司")
+    for user, text in (
+        ("UALICE", "log ａｃｍｅ corp visited"),
+        ("UALICE", "log sent samples customer: acme"),
+        ("UWANG", "log 华东 今天电话沟通"),
+    ):
+        answer = await running.command(user, CHANNEL, text)
+        assert "customer" not in answer.get("text", "").casefold()
+    await running.settle()
+    names = [await customer_of(running, record) for record in await activities(running)]
+    assert names == ["ACME Corp.", "ACME Corp.", "华东机械有限公司"]
+    async with running.db.sessions() as session:
+        assert len(list(await session.scalars(select(Customer)))) == 2
 
 
 async def test_log_without_text_opens_the_three_field_form(running: RunningBot) -> None:
+    await running.command("UWANG", "CHD", "link-channel --new 华东机械")
     await running.command("UWANG", CHANNEL, "log")
     view = opened_view(running.slack.last("views.open").args)
     assert [b["block_id"] for b in view["blocks"]] == ["status", "next_action", "blocker"]
@@ -77,9 +111,33 @@ async def test_log_without_text_opens_the_three_field_form(running: RunningBot) 
     assert record.due_at.astimezone(ZoneInfo("Asia/Shanghai")).weekday() == 4
 
 
+async def test_link_channel_asks_before_creating_a_customer(running: RunningBot) -> None:
+    answer = await running.command("UALICE", "CACME", "link-channel Nonexistent Co")
+    assert "No customer called *Nonexistent Co*" in answer["text"]
+    assert "`/closeloop link-channel --new Nonexistent Co`" in answer["text"]
+    async with running.db.sessions() as session:
+        assert list(await session.scalars(select(Customer))) == []
+    chinese = await running.command("UWANG", "CACME", "link-channel 不存在公司")
+    assert "`/closeloop link-channel --new 不存在公司`" in chinese["text"]
+
+
+async def test_link_channel_remove_ends_the_link(running: RunningBot) -> None:
+    await running.command("UALICE", "CACME", "link-channel --new ACME Corp")
+    answer = await running.command("UALICE", "CACME", "link-channel --remove")
+    assert "no longer linked to *ACME Corp*" in answer["text"]
+    await running.say("UALICE", "CACME", "Shipped the samples #archive")
+    await running.settle()
+    [record] = await activities(running)
+    assert record.customer_id is None
+    again = await running.command("UWANG", "CACME", "link-channel --remove")
+    assert "没有关联客户" in again["text"]
+
+
 async def test_a_linked_channel_gives_archives_their_customer(running: RunningBot) -> None:
-    answer = await running.command("UALICE", "CACME", "link-channel ACME Corp")
+    answer = await running.command("UALICE", "CACME", "link-channel --new ACME Corp")
     assert "ACME Corp" in answer["text"]
+    again = await running.command("UALICE", "CACME", "link-channel acme")
+    assert "*ACME Corp*" in again["text"]
     await running.say("UALICE", "CACME", "Shipped the samples #archive")
     await running.settle()
     [record] = await activities(running)
@@ -87,7 +145,7 @@ async def test_a_linked_channel_gives_archives_their_customer(running: RunningBo
 
 
 async def test_slack_escaping_does_not_reach_customer_names(running: RunningBot) -> None:
-    answer = await running.command("UALICE", "CATT", "link-channel AT&amp;T Machinery")
+    answer = await running.command("UALICE", "CATT", "link-channel --new AT&amp;T Machinery")
     assert "*AT&T Machinery*" in answer["text"]
 
 

@@ -121,7 +121,7 @@ async def test_first_try_archives_a_thread_and_the_edit_changes_the_record(tmp_p
     assert "*Due* Fri 27 Nov 2026, 18:00" in out
     assert "[1] Edit  [2] Undo" in out
     assert "┌ Edit record" in out and "  Customer (optional) [ACME Corp]: " in out
-    assert "  Due date (optional) [2026-11-27] (YYYY-MM-DD): 2026-11-30" in out
+    assert "  Due date (optional) [2026-11-27]: 2026-11-30" in out
     assert "(8) closeloop (updated):" in out and "*Due* Mon 30 Nov 2026, 18:00" in out
     assert "closeloop export activities" in out.splitlines()[-1]
 
@@ -220,7 +220,7 @@ async def test_bad_input_gets_one_clear_line_and_never_a_trace(tmp_path: Path) -
     result = console(
         tmp_path,
         "/click 9\n/clock yesterday\n/frobnicate\n/thread 42\n" + ARCHIVE_THREAD_ONE + "/click 9\n/click 1\n"
-        "\n\n\n\n31/12\n2026-12-01\n\n",
+        "\n\n\n\n31/12\n\n2026-12-01\n",
     )
     lines = result.stdout.splitlines()
 
@@ -236,7 +236,10 @@ async def test_bad_input_gets_one_clear_line_and_never_a_trace(tmp_path: Path) -
     )
     assert answer_to("/thread 42") == "There is no message (42) here."
     assert "No button 9 here: the last message with buttons has [1] to [2]." in lines
-    assert "    Not a date: 31/12 (use YYYY-MM-DD)" in lines
+    assert (
+        "  ! Due date: I couldn't read a date in “31/12”. Try 2026-12-03, Friday or in 3 business days."
+        in lines
+    )
     assert result.stderr == ""
     [(record, _)] = await records(tmp_path)
     assert record.due_at == local(2026, 12, 1, 18)
@@ -282,7 +285,8 @@ async def test_without_demo_the_console_starts_empty_and_its_records_are_real(tm
     assert "[dave @ #general]> /closeloop log ACME called" in result.stdout
     assert "*Due* Thu 26 Nov 2026, 18:00" in result.stdout
     [(record, customer)] = await records(tmp_path)
-    assert customer == "ACME" and record.team_id == "T0CONSOLE" and record.author_id == "UDAVE"
+    assert "No customer called *ACME* yet, so record #1 was filed without one." in result.stdout
+    assert customer is None and record.team_id == "T0CONSOLE" and record.author_id == "UDAVE"
 
     exported = closeloop(tmp_path, "export", "activities", "--format", "json")
     assert [row["next_action"] for row in json.loads(exported.stdout)] == ["call back tomorrow"]

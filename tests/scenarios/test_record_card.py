@@ -13,7 +13,6 @@ from tests.support.harness import RunningBot
 from tests.support.payloads import (
     block_action,
     button,
-    date_value,
     opened_view,
     option_value,
     text_value,
@@ -57,7 +56,7 @@ async def test_edit_opens_a_prefilled_form_and_saving_it_updates_record_and_card
             "activity_type": option_value("demo"),
             "summary": text_value("Demo planned with Globex"),
             "next_action": text_value("send the demo invite"),
-            "due_date": date_value("2026-12-03"),
+            "due_date": text_value("2026-12-03"),
             "blocker": text_value(None),
         },
     )
@@ -154,3 +153,31 @@ async def test_edits_made_while_slack_is_away_reach_the_card_as_one_update_of_th
     [update] = running.slack.performed("chat.update")
     assert update.args["ts"] == record.card_ts and "Demo booked with Globex" in str(update.args["blocks"])
     assert (await reload(running, record.id)).summary == "Demo booked with Globex"
+
+
+async def test_an_undone_record_number_is_never_given_out_again(running: RunningBot) -> None:
+    first = await archived(running, "Called Initech #archive")
+    await running.interact(
+        block_action("UALICE", CHANNEL, first.card_ts, button("activity_undo", str(first.id)))
+    )
+    second = await archived(running, "Called Umbrella #archive")
+    assert second.id == first.id + 1
+    card = running.slack.calls("chat.postMessage")[-1].args
+    assert second.card_ts != first.card_ts
+    assert f"#{second.id}" in str(card["blocks"]) and f"#{first.id}" not in str(card["blocks"])
+
+
+async def test_the_edit_forms_due_date_reads_plain_words_and_refuses_what_it_cannot(
+    running: RunningBot,
+) -> None:
+    record = await archived(running, "拜访了华东机械 #归档")
+    await running.interact(
+        block_action("UALICE", CHANNEL, record.card_ts, button("activity_edit", str(record.id)))
+    )
+    view = opened_view(running.slack.last("views.open").args)
+    refused = await running.interact(view_submission("UALICE", view, {"due_date": text_value("someday")}))
+    answer = await refused.json()
+    assert answer["response_action"] == "errors" and "someday" in answer["errors"]["due_date"]
+    await running.interact(view_submission("UALICE", view, {"due_date": text_value("下周三")}))
+    record = await reload(running, record.id)
+    assert record.due_at.astimezone(ZoneInfo("Asia/Shanghai")).weekday() == 2
