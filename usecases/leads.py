@@ -93,7 +93,7 @@ class LeadDesk:
 
     def is_manager(self, user_id: str) -> bool:
         """Managers may reassign any lead and change anyone's roster entry."""
-        return user_id in self._rules.managers
+        return user_id in self._rules.manager_ids
 
     async def lead(self, lead_id: int) -> LeadRecord | None:
         """A lead as stored."""
@@ -324,7 +324,7 @@ class LeadDesk:
                 now,
             )
         if decision.notify_manager:
-            for manager_id in self._rules.managers:
+            for manager_id in self._rules.manager_ids:
                 await outbox.send_once(
                     session,
                     Outgoing(
@@ -342,6 +342,10 @@ class LeadDesk:
         channel = lead.card_channel or self.pool_channel(lead.pool_id)
         if channel:
             await outbox.show(session, lead_card(lead, channel), now)
+
+    def announces(self, lead: LeadRecord) -> bool:
+        """Whether the lead's card is (or will be) posted: its pool has a channel Slack knows."""
+        return bool(lead.card_channel or self.pool_channel(lead.pool_id))
 
     def pool_channel(self, pool_id: str) -> str | None:
         """The channel where a pool's lead cards are posted."""

@@ -84,7 +84,14 @@ def lead_routes(web_app: web.Application, bot: Bot) -> None:
             return _error(503, error.code)
         lead = placement.lead
         status = 200 if placement.merged else 201
-        body = {"id": lead.id, "grade": lead.grade, "score": lead.score, "owner": lead.owner_id}
+        body = {
+            "id": lead.id,
+            "grade": lead.grade,
+            "score": lead.score,
+            "owner": lead.owner_id,
+            # False: the lead is stored but its pool posts no card (no channel, or one Slack does not know).
+            "announced": services.leads.announces(lead),
+        }
         if key:
             await remember(key, status, body)
         return web.json_response(body, status=status)
