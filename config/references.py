@@ -72,7 +72,7 @@ def parse_channel(text: str) -> SlackRef:
         return SlackRef(written, written)
     if written.startswith("#") and _NAME.fullmatch(written[1:]):
         return SlackRef(written, None, RefKind.CHANNEL)
-    bare = written.lstrip("#")
+    bare = written.lstrip("#@")
     hint = f'"#{bare}"' if _NAME.fullmatch(bare) else '"#channel-name"'
     raise ValueError(f"{written!r} is not a channel: write {hint} or the channel's ID (C…)")
 
@@ -86,7 +86,7 @@ def parse_person(text: str) -> SlackRef:
         return SlackRef(written, None, RefKind.HANDLE)
     if _EMAIL.fullmatch(written):
         return SlackRef(written, None, RefKind.EMAIL)
-    bare = written.lstrip("@")
+    bare = written.lstrip("#@")
     hint = f'"@{bare}"' if _NAME.fullmatch(bare) else '"@name"'
     raise ValueError(f"{written!r} is not a person: write {hint}, their email, or their member ID (U…)")
 
