@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.authorize import single_workspace
 from bot.clock import Clock
 from bot.delivery import DeliveryWorker
+from bot.directory import SlackDirectory, resolve_names
 from bot.inbox import EventInbox, InboxWorker
 from bot.pacing import Pacer
 from bot.people import PeopleDirectory
@@ -100,6 +101,30 @@ class Bot:
         await self.services.db.dispose()
 
 
+async def open_bot(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    rules: Rules | None = None,
+    client: AsyncWebClient | None = None,
+    answer_after_work: bool = False,
+) -> Bot:
+    """`build_bot`, once the channels and people the rules file names by name have their Slack IDs.
+
+    Names are looked up here, at start, never on the request path; a rules file that gives IDs only
+    costs no Slack call. A name Slack does not know is logged and left out (a pool whose channel is
+    unknown posts no cards). Raises `DirectoryError` when Slack cannot be asked at all.
+    """
+    rules = rules or load_rules(settings.closeloop_rules)
+    client = client or build_web_client(settings.slack_bot_token or "", settings.slack_api_url)
+    resolution = await resolve_names(rules, SlackDirectory(client), settings.closeloop_lang)
+    for problem in resolution.problems:
+        log.warning("%s", problem.message)
+    return build_bot(
+        settings, clock=clock, rules=resolution.rules, client=client, answer_after_work=answer_after_work
+    )
+
+
 def build_bot(
     settings: Settings,
     *,
@@ -110,7 +135,8 @@ def build_bot(
 ) -> Bot:
     """Wire settings, rules, storage and Slack into a ready app (the schema must already be migrated).
 
-    `client` replaces the Web API client, which is how the console answers in Slack's place.
+    `client` replaces the Web API client, which is how the console answers in Slack's place. Names in
+    the rules are taken as they are: `open_bot` looks them up first.
     `answer_after_work` makes buttons and forms answer only once their listener is done, which the
     console wants (it shows what happened next); over HTTP they ack at once and work after.
     """

@@ -21,16 +21,19 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import build_bot
+from bot.app import open_bot
 from bot.clock import StartedClock
 from bot.console.launch import quiet_logging, run_console
 from bot.console.moments import parse_moment
+from bot.directory import DirectoryError, Resolution, SlackDirectory, resolve_names, uses_names
 from bot.export import EXPORTS, FORMATS, to_bytes
 from bot.i18n import t
 from bot.leads.importer import LeadFile, LeadFileError, read_lead_file
+from bot.slack_client import build_web_client
 from bot.transports import serve_http, serve_socket_mode
-from config.rules import Rules, RulesError, load_rules
+from config.rules import DEFAULT_RULES_NAME, Rules, RulesError, RulesProblem, load_rules
 from config.settings import Settings
+from config.toml_lines import key_lines, line_of
 from scheduler.jobs import run_due_jobs
 from storage import outbox
 from storage.db import Database
@@ -166,26 +169,29 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     rules = _rules_or_fail(settings)
     asyncio.run(_check_token(settings))
     asyncio.run(_migrate(settings))
-    if settings.socket_mode:
-        asyncio.run(
-            serve_socket_mode(
-                settings,
-                rules,
-                scheduler=not args.no_scheduler,
-                host=args.host,
-                port=args.port or settings.port,
+    try:
+        if settings.socket_mode:
+            asyncio.run(
+                serve_socket_mode(
+                    settings,
+                    rules,
+                    scheduler=not args.no_scheduler,
+                    host=args.host,
+                    port=args.port or settings.port,
+                )
             )
+            return 0
+        port = args.port or settings.port
+        print(t(lang, "cli.listening", host=args.host, port=port), flush=True)
+        web.run_app(
+            serve_http(settings, rules, scheduler=not args.no_scheduler),
+            host=args.host,
+            port=port,
+            print=None,
+            shutdown_timeout=SHUTDOWN_SECONDS,
         )
-        return 0
-    port = args.port or settings.port
-    print(t(lang, "cli.listening", host=args.host, port=port), flush=True)
-    web.run_app(
-        serve_http(settings, rules, scheduler=not args.no_scheduler),
-        host=args.host,
-        port=port,
-        print=None,
-        shutdown_timeout=SHUTDOWN_SECONDS,
-    )
+    except DirectoryError as error:
+        raise CliError(t(lang, "names.lookup_failed", error=error)) from None
     return 0
 
 
@@ -321,6 +327,17 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 async def _place_leads(lead_file: LeadFile, team_id: str | None, settings: Settings) -> list[Placement]:
     lang = settings.closeloop_lang
     rules = _rules_or_fail(settings)
+    if uses_names(rules):
+        # Routing hands leads to people by ID: names must be looked up, or nobody would get a lead.
+        if not settings.slack_bot_token:
+            raise CliError(t(lang, "names.need_token", token="SLACK_BOT_TOKEN"))
+        try:
+            resolution = await _resolve(settings, rules)
+        except DirectoryError as error:
+            raise CliError(t(lang, "names.lookup_failed", error=error)) from None
+        for problem in resolution.problems:
+            print(problem.message, file=sys.stderr)
+        rules = resolution.rules
     await _migrate(settings)
     database = Database(settings.database_url)
     try:
@@ -366,13 +383,41 @@ def _placement_line(lang: str, line: int, placement: Placement) -> str:
 
 
 def _config(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.closeloop_lang
+    path: Path | None = args.file or settings.closeloop_rules
     try:
-        load_rules(args.file or settings.closeloop_rules)
+        rules = load_rules(path)
     except RulesError as error:
         print(error, file=sys.stderr)
         return USAGE_ERROR
-    print(t(settings.closeloop_lang, "cli.ok"))
+    source, text = (str(path), path.read_text(encoding="utf-8")) if path else (DEFAULT_RULES_NAME, "")
+    lines = key_lines(text)
+    if uses_names(rules) and not settings.slack_bot_token:
+        print(t(lang, "names.not_checked", token="SLACK_BOT_TOKEN", api_url="SLACK_API_URL"), file=sys.stderr)
+    elif uses_names(rules):
+        try:
+            resolution = asyncio.run(_resolve(settings, rules))
+        except DirectoryError as error:
+            print(f"{source}:1: {t(lang, 'names.lookup_failed', error=error)}", file=sys.stderr)
+            return USAGE_ERROR
+        if resolution.problems:
+            for problem in resolution.problems:
+                print(RulesProblem(source, line_of(lines, problem.path), problem.message), file=sys.stderr)
+            return USAGE_ERROR
+    leads = rules.leads
+    pool_index = {pool.id: index for index, pool in enumerate(leads.pools)}
+    for pool in leads.unannounced_pools():
+        if pool.channel is None:  # a channel name Slack does not know is a problem reported above
+            where = ("leads", "pools", pool_index[pool.id]) if pool.id in pool_index else ("leads",)
+            message = t(lang, "names.pool_without_channel", pool=pool.id)
+            print(RulesProblem(source, line_of(lines, where), message), file=sys.stderr)
+    print(t(lang, "cli.ok"))
     return 0
+
+
+async def _resolve(settings: Settings, rules: Rules) -> Resolution:
+    client = build_web_client(settings.slack_bot_token or "", settings.slack_api_url)
+    return await resolve_names(rules, SlackDirectory(client), settings.closeloop_lang)
 
 
 def _tick(args: argparse.Namespace, settings: Settings) -> int:
@@ -387,7 +432,10 @@ def _tick(args: argparse.Namespace, settings: Settings) -> int:
 
     async def tick() -> tuple[list[str], int, int]:
         await _migrate(settings)
-        bot = build_bot(settings, rules=rules, clock=StartedClock(at))
+        try:
+            bot = await open_bot(settings, rules=rules, clock=StartedClock(at))
+        except DirectoryError as error:
+            raise CliError(t(lang, "names.lookup_failed", error=error)) from None
         try:
             ran = await run_due_jobs(bot.services, at)
             sent = await bot.delivery.deliver_due(until_idle=2.0, give_up_after=TICK_DELIVERY_SECONDS)

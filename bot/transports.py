@@ -14,7 +14,8 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bot.app import Bot, build_bot
+from bot.app import Bot, open_bot
+from bot.directory import unannounced_pools
 from bot.server import build_web_app, public_routes
 from config.rules import Rules
 from config.settings import Settings
@@ -37,9 +38,17 @@ def _scheduled(bot: Bot) -> Callable[[web.Application], AsyncIterator[None]]:
     return running
 
 
+async def started_bot(settings: Settings, rules: Rules) -> Bot:
+    """The bot `closeloop run` serves, its names looked up; says which lead pools post no cards."""
+    bot = await open_bot(settings, rules=rules)
+    for line in unannounced_pools(bot.services.rules, settings.closeloop_lang):
+        log.warning("%s", line)
+    return bot
+
+
 async def serve_http(settings: Settings, rules: Rules, *, scheduler: bool) -> web.Application:
     """The HTTP application for `aiohttp.web.run_app`, with the scheduler tied to its lifetime."""
-    bot = build_bot(settings, rules=rules)
+    bot = await started_bot(settings, rules)
     web_app = build_web_app(bot)
     if scheduler:
         web_app.cleanup_ctx.append(_scheduled(bot))
@@ -55,7 +64,7 @@ async def serve_socket_mode(
     its events come over the socket), so health checks and intake work behind a firewall too. A
     connection that cannot be made is logged once and tried again by slack-sdk; the rest keeps running.
     """
-    bot = build_bot(settings, rules=rules)
+    bot = await started_bot(settings, rules)
     jobs = build_scheduler(bot.services) if scheduler else None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

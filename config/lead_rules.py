@@ -8,6 +8,7 @@ domain as plain values.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -15,6 +16,7 @@ from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from config.references import ChannelRef, PersonRef, SlackRef
 from domain.fairness import FairnessPolicy
 from domain.leads import Rep, Urgency
 from domain.routing import BudgetBand, Pool, PoolMode, RoutingTable
@@ -170,19 +172,20 @@ class PoolSpec(Strict):
     """A pool of reps for a region / industry / budget band; unset figures use the section's defaults.
 
     The band runs from `budget_min` (inclusive) to `budget_max` (exclusive) and is compared with the top
-    of the lead's budget. `channel` unset leaves the choice of channel to the bot; `members` empty
-    means the whole roster.
+    of the lead's budget. `channel` (`#name` or an ID) is where the pool's lead cards are posted; unset,
+    its leads are stored and nobody is told. `members` (people, as on the roster) empty means the
+    whole roster.
     """
 
     id: RuleId
-    channel: NonEmptyStr | None = None
+    channel: ChannelRef | None = None
     regions: list[NonEmptyStr] = Field(default_factory=list)
     industries: list[NonEmptyStr] = Field(default_factory=list)
     budget_min: Decimal | None = None
     budget_max: Decimal | None = None
     mode: PoolMode = PoolMode.ASSIGN
-    members: list[NonEmptyStr] = Field(default_factory=list)
-    fallback_owner: NonEmptyStr | None = None
+    members: list[PersonRef] = Field(default_factory=list)
+    fallback_owner: PersonRef | None = None
     cap: Annotated[int, Field(ge=1)] | None = None
     new_rep_share: Fraction | None = None
     contact_bonus: Fraction | None = None
@@ -196,9 +199,10 @@ class PoolSpec(Strict):
 
 
 class RepSpec(Strict):
-    """A rep on the roster: where and what they sell, their rotation weight, and their status."""
+    """A rep on the roster: who (`@handle`, email or member ID), where and what they sell, their
+    rotation weight, and their status."""
 
-    user_id: NonEmptyStr
+    user_id: PersonRef
     name: NonEmptyStr
     joined: date
     regions: list[NonEmptyStr] = Field(default_factory=list)
@@ -207,10 +211,12 @@ class RepSpec(Strict):
     away: bool = False
     cap: Annotated[int, Field(ge=1)] | None = None
 
-    def to_domain(self) -> Rep:
-        """The rep as routing reads them."""
+    def to_domain(self) -> Rep | None:
+        """The rep as routing reads them; None while their name has no Slack ID."""
+        if self.user_id.id is None:
+            return None
         return Rep(
-            user_id=self.user_id,
+            user_id=self.user_id.id,
             name=self.name,
             joined_at=self.joined,
             regions=frozenset(self.regions),
@@ -229,12 +235,27 @@ def _unique(ids: list[str], what: str) -> None:
         seen.add(item)
 
 
+def _unique_people(refs: list[SlackRef], what: str) -> None:
+    """Nobody twice, however they are written (`@alice` and her ID are one person once looked up)."""
+    seen: dict[str, SlackRef] = {}
+    for ref in refs:
+        if ref.key in seen:
+            first = seen[ref.key]
+            same = "" if first.written == ref.written else f" (as {first.written!r})"
+            raise ValueError(f"{what} {ref.written!r} appears twice{same}; each must be unique")
+        seen[ref.key] = ref
+
+
 class LeadRules(Strict):
     """The whole `[leads]` section.
 
     `default_pool` takes leads no listed pool takes; when no pool has that id, it is a whole-roster
     assign pool with the section's defaults, posting in `channel`, whose leads go to the public pool if
     nobody is eligible. `managers` may reassign any lead and hear when nobody could take one.
+
+    Channels and people may be written by name (`#sales-leads`, `@alice`, `alice@corp.com`); the bot
+    looks them up at start and `resolved` gives the section with their IDs. Until then, and for a
+    name Slack does not know, the domain sees no channel and no such person.
     """
 
     cap: Annotated[int, Field(ge=1)] = 5
@@ -247,8 +268,8 @@ class LeadRules(Strict):
     scoring: list[ScoringRuleSpec] = Field(default_factory=_default_scoring)
     pools: list[PoolSpec] = Field(default_factory=list)
     default_pool: RuleId = DEFAULT_POOL_ID
-    channel: NonEmptyStr | None = None
-    managers: list[NonEmptyStr] = Field(default_factory=list)
+    channel: ChannelRef | None = None
+    managers: list[PersonRef] = Field(default_factory=list)
     reps: list[RepSpec] = Field(default_factory=list)
     # A rep whose Slack status holds one of these words or is one of these emoji counts as away.
     away_status_words: list[NonEmptyStr] = Field(
@@ -268,20 +289,94 @@ class LeadRules(Strict):
     @field_validator("reps")
     @classmethod
     def _unique_reps(cls, reps: list[RepSpec]) -> list[RepSpec]:
-        _unique([rep.user_id for rep in reps], "rep user_id")
+        _unique_people([rep.user_id for rep in reps], "rep user_id")
         return reps
 
     @model_validator(mode="after")
     def _pools_consistent(self) -> Self:
         _unique([pool.id for pool in self.pools], "pool id")
-        roster = {rep.user_id for rep in self.reps}
+        roster = {rep.user_id.key for rep in self.reps}
+        # A name not yet looked up may be the same person as a roster entry written another way.
+        undecided = any(rep.user_id.id is None for rep in self.reps)
         for pool in self.pools:
-            strangers = sorted(set(pool.members) - roster)
+            strangers = [
+                member.written
+                for member in pool.members
+                if member.key not in roster and not (undecided or member.id is None)
+            ]
             if strangers:
                 raise ValueError(f"pool {pool.id} lists members not on the roster: {', '.join(strangers)}")
         if self.default_pool != DEFAULT_POOL_ID and self.default_pool not in {p.id for p in self.pools}:
             raise ValueError(f"default_pool {self.default_pool!r} is not one of the pools")
         return self
+
+    @property
+    def manager_ids(self) -> tuple[str, ...]:
+        """The managers' Slack IDs in file order (names Slack does not know count for nobody)."""
+        return tuple(ref.id for ref in self.managers if ref.id)
+
+    def references(self) -> list[tuple[tuple[str | int, ...], SlackRef]]:
+        """Every channel and person the section names, with its key path in the file (from `leads`)."""
+        found: list[tuple[tuple[str | int, ...], SlackRef]] = []
+        if self.channel is not None:
+            found.append((("leads", "channel"), self.channel))
+        found += [(("leads", "managers", i), ref) for i, ref in enumerate(self.managers)]
+        for p, pool in enumerate(self.pools):
+            where = ("leads", "pools", p)
+            if pool.channel is not None:
+                found.append(((*where, "channel"), pool.channel))
+            found += [((*where, "members", i), ref) for i, ref in enumerate(pool.members)]
+            if pool.fallback_owner is not None:
+                found.append(((*where, "fallback_owner"), pool.fallback_owner))
+        found += [(("leads", "reps", r, "user_id"), rep.user_id) for r, rep in enumerate(self.reps)]
+        return found
+
+    def resolved(self, ids: Mapping[str, str | None]) -> LeadRules:
+        """The section with each name's Slack ID from `ids` (keyed by `SlackRef.key`; None: unknown).
+
+        Raises ValidationError when the IDs make two entries one person (`@alice` and her email).
+        """
+
+        def look_up(ref: SlackRef) -> SlackRef:
+            return ref.found(ids.get(ref.key)) if ref.is_name and ref.id is None else ref
+
+        def maybe(ref: SlackRef | None) -> SlackRef | None:
+            return None if ref is None else look_up(ref)
+
+        pools = [
+            pool.model_copy(
+                update={
+                    "channel": maybe(pool.channel),
+                    "members": [look_up(ref) for ref in pool.members],
+                    "fallback_owner": maybe(pool.fallback_owner),
+                }
+            )
+            for pool in self.pools
+        ]
+        reps = [rep.model_copy(update={"user_id": look_up(rep.user_id)}) for rep in self.reps]
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        fields |= {
+            "channel": maybe(self.channel),
+            "managers": [look_up(ref) for ref in self.managers],
+            "pools": pools,
+            "reps": reps,
+        }
+        return type(self).model_validate(fields)
+
+    def unannounced_pools(self) -> list[PoolSpec]:
+        """Pools whose lead cards go nowhere: no channel, or a channel name Slack does not know.
+
+        A team that has set up no leads (no roster, no pools) takes no leads to lose: nothing to say.
+        """
+        if not self.reps and not self.pools:
+            return []
+        table = self.routing_table
+        specs = {spec.id: spec for spec in self.pools}
+        return [
+            specs.get(pool.id) or PoolSpec(id=pool.id, channel=self.channel)
+            for pool in (*table.pools, table.default_pool)
+            if pool.channel_id is None
+        ]
 
     @classmethod
     def from_toml(cls, text: str) -> LeadRules:
@@ -300,7 +395,7 @@ class LeadRules(Strict):
         pools = [self._pool(spec) for spec in self.pools]
         listed = [pool for pool in pools if pool.id == self.default_pool]
         default = listed[0] if listed else self._pool(PoolSpec(id=self.default_pool, channel=self.channel))
-        roster = [rep.to_domain() for rep in self.reps]
+        roster = [rep for rep in (spec.to_domain() for spec in self.reps) if rep is not None]
         return RoutingTable(pools, default, roster, self.new_rep_days)
 
     @property
@@ -319,13 +414,15 @@ class LeadRules(Strict):
             band = BudgetBand(spec.budget_min, spec.budget_max)
         return Pool(
             id=spec.id,
-            channel_id=spec.channel,
+            channel_id=spec.channel.id if spec.channel else None,
             regions=frozenset(spec.regions),
             industries=frozenset(spec.industries),
             budget_band=band,
             mode=spec.mode,
-            members=frozenset(spec.members),
-            fallback_owner=spec.fallback_owner,
+            # An unknown member stays listed by name: it matches nobody, so the pool does not widen
+            # to the whole roster as an empty list would.
+            members=frozenset(ref.key for ref in spec.members),
+            fallback_owner=spec.fallback_owner.id if spec.fallback_owner else None,
             new_rep_share=_or_default(spec.new_rep_share, self.new_rep_share),
             cap=_or_default(spec.cap, self.cap),
             contact_bonus=_or_default(spec.contact_bonus, self.contact_bonus),

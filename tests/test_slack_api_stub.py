@@ -683,6 +683,25 @@ async def test_users_lookup_by_email_finds_users_set_up_by_name(
     assert raised.value.response["error"] == "users_not_found"
 
 
+async def test_users_list_pages_over_the_users_set_up(stub: SlackApiStub, client: AsyncWebClient) -> None:
+    for n in range(3):
+        stub.set_user(f"U{n}", name=f"rep{n}", real_name=f"Rep {n}")
+
+    pages = [[m["id"] for m in page["members"]] async for page in await client.users_list(limit=2)]
+    member = (await client.users_list())["members"][2]
+
+    assert pages == [[BOT_USER_ID, "U0"], ["U1", "U2"]]  # Slack lists the app's own bot user too
+    assert (member["name"], member["profile"]["display_name"], member["real_name"]) == (
+        "rep1",
+        "rep1",
+        "Rep 1",
+    )
+    assert member["profile"]["email"] == "rep1@example.com" and "locale" not in member
+    with pytest.raises(SlackApiError) as raised:
+        await client.users_list(cursor="not-a-cursor")
+    assert raised.value.response["error"] == "invalid_cursor"
+
+
 async def test_conversations_list_pages_over_registered_channels_of_the_asked_types(
     stub: SlackApiStub, client: AsyncWebClient
 ) -> None:

@@ -97,10 +97,20 @@ class IntakeAnswer:
     body: dict[str, Any]
 
 
-def intake_answer(placement: Placement) -> IntakeAnswer:
-    """The answer for a placement, the same for the first request and every replay of it."""
+def intake_answer(placement: Placement, *, announced: bool) -> IntakeAnswer:
+    """The answer for a placement, the same for the first request and every replay of it.
+
+    `announced` is False when the lead is stored but its pool posts no card (no channel, or one
+    Slack does not know), so whoever sent it knows nobody was told.
+    """
     lead = placement.lead
-    body = {"id": lead.id, "grade": lead.grade, "score": lead.score, "owner": lead.owner_id}
+    body = {
+        "id": lead.id,
+        "grade": lead.grade,
+        "score": lead.score,
+        "owner": lead.owner_id,
+        "announced": announced,
+    }
     return IntakeAnswer(200 if placement.merged else 201, body)
 
 
@@ -120,7 +130,7 @@ class LeadDesk:
 
     def is_manager(self, user_id: str) -> bool:
         """Managers may reassign any lead and change anyone's roster entry."""
-        return user_id in self._rules.managers
+        return user_id in self._rules.manager_ids
 
     async def lead(self, lead_id: int) -> LeadRecord | None:
         """A lead as stored."""
@@ -232,7 +242,7 @@ class LeadDesk:
             placement = await self._intake_once(session, team_id, submitted, now, None)
             if placement is None:
                 return None
-            answer = intake_answer(placement)
+            answer = intake_answer(placement, announced=self.announces(placement.lead))
             await idempotency.answer(session, _INTAKE_SCOPE, key, answer.status, answer.body)
             return answer
 
@@ -390,7 +400,7 @@ class LeadDesk:
                 now,
             )
         if decision.notify_manager:
-            for manager_id in self._rules.managers:
+            for manager_id in self._rules.manager_ids:
                 await outbox.send_once(
                     session,
                     Outgoing(
@@ -408,6 +418,10 @@ class LeadDesk:
         channel = lead.card_channel or self.pool_channel(lead.pool_id)
         if channel:
             await outbox.show(session, lead_card(lead, channel), now)
+
+    def announces(self, lead: LeadRecord) -> bool:
+        """Whether the lead's card is (or will be) posted: its pool has a channel Slack knows."""
+        return bool(lead.card_channel or self.pool_channel(lead.pool_id))
 
     def pool_channel(self, pool_id: str) -> str | None:
         """The channel where a pool's lead cards are posted."""

@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.console.workspace import APP_ID, BOT_ID, BOT_NAME, BOT_USER_ID, Message, Workspace
+from bot.console.workspace import APP_ID, BOT_ID, BOT_NAME, BOT_USER_ID, Member, Message, Workspace
 
 JsonDict = dict[str, Any]
 
@@ -92,6 +92,9 @@ class ConsoleSlack:
             "views.push": self._push_view,
             "views.update": self._update_view,
             "users.info": self._users_info,
+            "users.list": self._users_list,
+            "users.lookupByEmail": self._lookup_by_email,
+            "conversations.list": self._conversations_list,
             "conversations.open": self._open_conversation,
             "conversations.replies": self._replies,
             "conversations.info": self._conversation_info,
@@ -256,7 +259,40 @@ class ConsoleSlack:
         member = self.workspace.members.get(str(args.get("user", "")))
         if member is None:
             return {"ok": False, "error": "user_not_found"}
-        user: JsonDict = {
+        user = self._user_object(member)
+        if member.locale and str(args.get("include_locale", "")).lower() in {"1", "true"}:
+            user["locale"] = member.locale
+        return {"ok": True, "user": user}
+
+    def _users_list(self, args: JsonDict) -> JsonDict:
+        """Everyone in the workspace on one page (a console team is small)."""
+        members = [self._user_object(member) for member in self.workspace.members.values()]
+        return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
+
+    def _lookup_by_email(self, args: JsonDict) -> JsonDict:
+        email = str(args.get("email", "")).casefold()
+        for member in self.workspace.members.values():
+            if console_email(member) == email:
+                return {"ok": True, "user": self._user_object(member)}
+        return {"ok": False, "error": "users_not_found"}
+
+    def _conversations_list(self, args: JsonDict) -> JsonDict:
+        """The workspace's channels (never DMs) on one page; the console archives nothing."""
+        channels = [
+            {
+                "id": c.channel_id,
+                "name": c.name,
+                "is_channel": True,
+                "is_private": False,
+                "is_archived": False,
+            }
+            for c in self.workspace.channels.values()
+            if c.dm_of is None
+        ]
+        return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
+
+    def _user_object(self, member: Member) -> JsonDict:
+        return {
             "id": member.user_id,
             "team_id": self.workspace.team_id,
             "name": member.handle,
@@ -269,11 +305,9 @@ class ConsoleSlack:
                 "real_name": member.real_name,
                 "title": member.title,
                 "team": self.workspace.team_id,
+                "email": console_email(member),
             },
         }
-        if member.locale and str(args.get("include_locale", "")).lower() in {"1", "true"}:
-            user["locale"] = member.locale
-        return {"ok": True, "user": user}
 
     def _open_conversation(self, args: JsonDict) -> JsonDict:
         users = str(args.get("users", ""))
@@ -309,6 +343,11 @@ class ConsoleSlack:
                 **({"user": channel.dm_of} if is_dm else {}),
             },
         }
+
+
+def console_email(member: Member) -> str:
+    """A console person's email, as the rules file may name them: `{handle}@example.com`."""
+    return f"{member.handle}@example.com".casefold()
 
 
 def _with_block_ids(blocks: list[JsonDict]) -> list[JsonDict]:

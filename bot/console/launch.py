@@ -9,7 +9,7 @@ from typing import TextIO
 
 from sqlalchemy.engine import make_url
 
-from bot.app import build_bot
+from bot.app import open_bot
 from bot.clock import SimulatedClock
 from bot.console import demo
 from bot.console.client import ConsoleSlack, console_web_client
@@ -19,8 +19,10 @@ from bot.console.screen import Screen
 from bot.console.session import ConsoleSession
 from bot.console.workspace import Workspace
 from bot.i18n import t
+from config.references import RefKind
 from config.rules import Rules
 from config.settings import Settings
+from storage.db import Database
 
 CONSOLE_TEAM_ID = "T0CONSOLE"
 CONSOLE_TEAM_NAME = "closeloop-console"
@@ -67,16 +69,24 @@ async def run_console(
     )
     workspace = Workspace(team_id, team_name, clock)
     slack = ConsoleSlack(workspace)
-    bot = build_bot(
+    if demo_team:
+        demo.add_demo_team(workspace)
+    for _path, ref in rules.leads.references():
+        if ref.kind is RefKind.CHANNEL:
+            workspace.add_channel(ref.name)  # a console channel exists once it is named, as with `/join`
+    # The people come first, so that names in the rules file (`@alice`) are found among them.
+    database = Database(settings.database_url)
+    try:
+        await restore_members(database, workspace, settings.closeloop_tz)
+    finally:
+        await database.dispose()
+    bot = await open_bot(
         settings, clock=clock, rules=rules, client=console_web_client(slack), answer_after_work=True
     )
     lines: LineSource = TerminalLines() if stdin.isatty() else ScriptLines(stdin, stdout)
     screen = Screen(workspace, stdout)
     database_label = make_url(settings.database_url).render_as_string(hide_password=True)
     try:
-        if demo_team:
-            demo.add_demo_team(workspace)
-        await restore_members(bot.services.db, workspace, settings.closeloop_tz)
         first = handle or ("alice" if demo_team else DEFAULT_HANDLE)
         me = workspace.member_named(first) or workspace.join(first, settings.closeloop_tz)
         channel = workspace.add_channel(demo.FIRST_CHANNEL if demo_team else DEFAULT_CHANNEL)

@@ -136,4 +136,42 @@ ENTRIES: dict[str, Entry] = {
         "en": "closeloop: lead routing stayed busy with other changes; nothing was imported, run it again",
         "zh": "closeloop：线索分配一直被其他操作占用；未导入任何数据，请重新运行",
     },
+    # Names in the rules file (`#sales-leads`, `@alice`, `alice@corp.com`) looked up in Slack.
+    "names.unknown_channel": {
+        "en": "{where}: no channel {name} that the bot can see; check the name, invite the bot to a "
+        "private channel, or write the channel's ID (C…)",
+        "zh": "{where}：找不到机器人可见的频道 {name}；请检查名称、把机器人邀请进私有频道，或填写频道编号（C…）",
+    },
+    "names.unknown_person": {
+        "en": "{where}: nobody in the workspace is {name}; check the name or email, or write the member ID (U…)",
+        "zh": "{where}：工作区中没有 {name}；请检查名称或邮箱，或填写成员编号（U…）",
+    },
+    "names.ambiguous": {
+        "en": "{where}: several people go by {name}; write their username, email or member ID (U…)",
+        "zh": "{where}：有多人名为 {name}；请填写其用户名、邮箱或成员编号（U…）",
+    },
+    "names.pool_without_channel": {
+        "en": "lead pool {pool} has no channel: its leads are stored and nobody is told; "
+        'set channel = "#…" for it in [leads]',
+        "zh": '线索池 {pool} 没有频道：线索会保存，但不会通知任何人；请在 [leads] 中为它设置 channel = "#…"',
+    },
+    "names.pool_channel_unknown": {
+        "en": "lead pool {pool}: channel {channel} was not found, so its leads are stored and nobody is told",
+        "zh": "线索池 {pool}：找不到频道 {channel}，线索会保存，但不会通知任何人",
+    },
+    "names.not_checked": {
+        "en": "names (#channel, @person, email) were not checked: set {token} (and {api_url}) "
+        "to look them up in Slack",
+        "zh": "未核对名称（#频道、@成员、邮箱）：设置 {token}（及 {api_url}）后可在 Slack 中查找",
+    },
+    "names.lookup_failed": {
+        "en": "closeloop: could not look up the rules file's names in Slack ({error}); "
+        "try again, or write IDs (C…, U…) instead of names",
+        "zh": "closeloop：无法在 Slack 中查找规则文件里的名称（{error}）；请重试，或改填编号（C…、U…）",
+    },
+    "names.need_token": {
+        "en": "closeloop: the rules file names channels or people by name; set {token} so they "
+        "can be looked up in Slack, or write IDs (C…, U…)",
+        "zh": "closeloop：规则文件按名称指定频道或成员；请设置 {token} 以便在 Slack 中查找，或改填编号（C…、U…）",
+    },
 }

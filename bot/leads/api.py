@@ -65,7 +65,8 @@ def lead_routes(web_app: web.Application, bot: Bot) -> None:
                     await team_id(), submitted, now, key, _request_hash(payload)
                 )
             else:
-                answer = intake_answer(await services.leads.intake(await team_id(), submitted, now))
+                placement = await services.leads.intake(await team_id(), submitted, now)
+                answer = intake_answer(placement, announced=services.leads.announces(placement.lead))
         except LeadError as error:
             if error.code == "key_reused":
                 return _error(422, _KEY_REUSED, fields={})

@@ -17,7 +17,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import func, select
 
-from bot.app import Bot, build_bot
+from bot.app import Bot, open_bot
 from bot.clock import Clock
 from bot.server import build_web_app
 from config.settings import Settings
@@ -183,9 +183,9 @@ class RunningBot:
 async def start_bot(
     settings: Settings, slack: SlackApiStub, *, clock: Clock | None = None, run_worker: bool = True
 ) -> RunningBot:
-    """Migrate, build and serve the bot on a random local port."""
+    """Migrate, build (names in the rules looked up) and serve the bot on a random local port."""
     await Database(settings.database_url).upgrade()
-    bot = build_bot(settings, clock=clock)
+    bot = await open_bot(settings, clock=clock)
     runner = web.AppRunner(build_web_app(bot, run_worker=run_worker))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -48,7 +48,7 @@ _JSON_FORM_FIELDS = frozenset({"blocks", "view", "attachments", "metadata"})
 _MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
 _VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.publish"})
 _REPLIES_DEFAULT_LIMIT = 1000
-_LIST_DEFAULT_LIMIT = 100  # conversations.history and conversations.list
+_LIST_DEFAULT_LIMIT = 100  # conversations.history, conversations.list and users.list
 
 
 @dataclass(frozen=True)
@@ -366,6 +366,7 @@ class SlackApiStub:
             "views.publish": self._publish_view,
             "users.info": self._users_info,
             "users.lookupByEmail": self._lookup_by_email,
+            "users.list": self._users_list,
             "conversations.history": self._history,
             "conversations.replies": self._replies,
             "conversations.info": self._conversation_info,
@@ -443,7 +444,7 @@ class SlackApiStub:
         status_text: str = "",
         status_emoji: str = "",
     ) -> None:
-        """Describe a user as users.info and users.lookupByEmail ({name}@example.com) will report them."""
+        """Describe a user as users.info, users.list and users.lookupByEmail ({name}@example.com) report them."""
         self._users[user_id] = _UserSettings.for_user(
             user_id,
             name=name,
@@ -727,6 +728,23 @@ class SlackApiStub:
             if f"{settings.name}@example.com".lower() == email:
                 return {"ok": True, "user": _user_object(user_id, settings, include_locale=False)}
         return _failure("users_not_found")
+
+    def _users_list(self, args: JsonDict) -> JsonDict:
+        """Every user set up, in registration order, paged with cursors as Slack pages members."""
+        members = [
+            _user_object(user_id, settings, include_locale=_is_true(args.get("include_locale")))
+            for user_id, settings in self._users.items()
+        ]
+        page = _page(members, args, _LIST_DEFAULT_LIMIT)
+        if page is None:
+            return _failure("invalid_cursor")
+        shown, next_cursor = page
+        return {
+            "ok": True,
+            "members": shown,
+            "cache_ts": int(time.time()),
+            "response_metadata": {"next_cursor": next_cursor},
+        }
 
     def _history(self, args: JsonDict) -> JsonDict:
         channel = args.get("channel")
