@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -22,7 +23,9 @@ from bot.clock import SimulatedClock
 from bot.console.client import ConsoleSlack, console_web_client
 from bot.console.launch import run_console
 from bot.console.modal import Prompter, fill
+from bot.console.render import mrkdwn
 from bot.console.workspace import Member, Message, Workspace
+from bot.i18n import CATALOGUE
 from config.rules import load_rules
 from config.settings import Settings
 from storage.db import Database
@@ -117,12 +120,12 @@ async def test_first_try_archives_a_thread_and_the_edit_changes_the_record(tmp_p
     assert "(1) alice: Called ACME Corp today about the pump order" in out
     assert "[alice @ #sales-leads]> /thread 1" in out
     assert "[alice @ #sales-leads › thread (1)]> #archive #quote" in out
-    assert "📝 *Activity record #1*" in out and "*Customer* ACME Corp" in out and "*Type* Quote" in out
-    assert "*Due* Fri 27 Nov 2026, 18:00" in out
+    assert "📝 Activity record #1" in out and "Customer: ACME Corp" in out and "Type: Quote" in out
+    assert "Due: Fri 27 Nov 2026, 18:00" in out
     assert "[1] Edit  [2] Undo" in out
     assert "┌ Edit record" in out and "  Customer (optional) [ACME Corp]: " in out
     assert "  Due date (optional) [2026-11-27] (YYYY-MM-DD): 2026-11-30" in out
-    assert "(8) closeloop (updated):" in out and "*Due* Mon 30 Nov 2026, 18:00" in out
+    assert "(8) closeloop (updated):" in out and "Due: Mon 30 Nov 2026, 18:00" in out
     assert "closeloop export activities" in out.splitlines()[-1]
 
     [(record, customer)] = await records(tmp_path)
@@ -142,7 +145,7 @@ async def test_archiving_in_a_thread_files_it_with_customer_type_and_due(tmp_pat
     out = await in_process(tmp_path, ARCHIVE_THREAD_ONE)
 
     assert "  ↳ (7) alice: #archive #quote next: send the test report by Friday" in out
-    assert "*Due* Fri 27 Nov 2026, 18:00" in out
+    assert "Due: Fri 27 Nov 2026, 18:00" in out
     [(record, customer)] = await records(tmp_path)
     assert customer == "ACME Corp" and record.activity_type == "quote"
     assert record.due_at == local(2026, 11, 27, 18)
@@ -179,9 +182,9 @@ async def test_a_chinese_rep_archives_and_picks_the_customer_from_the_card(tmp_p
     )
     assert "你现在是 王芳（zh，Asia/Shanghai）。" in out
     assert "[王芳 @ #sales-digest]> 客户说价格太高" in out
-    assert "*跟进记录 #1*" in out and "价格异议" in out and "周三" in out
+    assert "📝 跟进记录 #1" in out and "价格异议" in out and "周三" in out
     assert "[1] ▾ 选择客户 (4)" in out and "[2] 编辑  [3] 撤销" in out
-    assert "*客户* 南方电子" in out
+    assert "客户: 南方电子" in out
     [(record, customer)] = await records(tmp_path)
     assert customer == "南方电子" and record.author_id == "UWANG"
     assert record.due_at == local(2026, 12, 2, 18)
@@ -280,7 +283,7 @@ async def test_without_demo_the_console_starts_empty_and_its_records_are_real(tm
     assert result.returncode == 0, result.stderr
     assert "An empty team with you as dave" in result.stdout
     assert "[dave @ #general]> /closeloop log ACME called" in result.stdout
-    assert "*Due* Thu 26 Nov 2026, 18:00" in result.stdout
+    assert "Due: Thu 26 Nov 2026, 18:00" in result.stdout
     [(record, customer)] = await records(tmp_path)
     assert customer == "ACME" and record.team_id == "T0CONSOLE" and record.author_id == "UDAVE"
 
@@ -329,6 +332,34 @@ async def test_replies_come_from_the_console_log(console_slack: ConsoleSlack) ->
     client = console_web_client(console_slack)
     replies = await client.conversations_replies(channel=channel.channel_id, ts=root.ts)
     assert [m["text"] for m in replies["messages"]] == ["root", "reply"]
+
+
+def test_slack_markup_reads_as_plain_terminal_text(console_slack: ConsoleSlack) -> None:
+    names = console_slack.workspace
+    channel = names.channel_named("sales-leads")
+    assert channel is not None
+    shown = mrkdwn(
+        f"*Lead #1: ACME* · grade *S* for <@UALICE> in <#{channel.channel_id}> _now_, ~old~ "
+        "<https://example.com/a_b|the report> :raising_hand: `rep *x*` website_form 10:00:00",
+        names,
+    )
+    assert shown == (
+        "Lead #1: ACME · grade S for @alice in #sales-leads now, o\u0336l\u0336d\u0336 "
+        "the report 🙋 `rep *x*` website_form 10:00:00"
+    )
+
+
+def test_every_emoji_the_bot_uses_is_shown_as_an_emoji(console_slack: ConsoleSlack) -> None:
+    codes = {
+        code
+        for entry in CATALOGUE.values()
+        for text in entry.values()
+        if isinstance(text, str)
+        for code in re.findall(r":([a-z_]+):", text)
+    }
+    assert codes, "the catalogue uses emoji codes"
+    for code in codes:
+        assert f":{code}:" not in mrkdwn(f":{code}:", console_slack.workspace), code
 
 
 def test_a_refused_modal_field_is_asked_again_with_its_error() -> None:
