@@ -391,7 +391,7 @@ class ConsoleSession:
         channel = self.workspace.channel_named(args)
         if channel is None:
             channel = self.workspace.add_channel(args)
-            await restore_messages(self.bot.services.db, self.workspace, [channel.channel_id])
+            await restore_messages(self.bot, self.workspace, [channel.channel_id])
             self.screen.say(t(self.lang, "console.channel_created", channel=f"#{channel.name}"))
         self.place = Place(channel.channel_id)
         self.show_place()

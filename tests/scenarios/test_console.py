@@ -264,6 +264,9 @@ async def test_demo_twice_does_not_duplicate_and_the_second_session_continues(tm
 
     assert "  ↳ (3) alice: They said the price is too high; a competitor quoted 10% less" in out
     assert "  ↳ (7) alice: #archive #quote next: send the test report by Friday" in out
+    # the bot's card, sent through the outbox in the first session, is shown again in its newest state
+    assert "  ↳ (8) closeloop:" in out and "Due: Mon 30 Nov 2026, 18:00" in out
+    assert "[1] Edit  [2] Undo" in out
     assert await count(tmp_path, Customer) == 4
     assert await count(tmp_path, ChannelLink) == 1
     assert await count(tmp_path, SlackMessage) == messages_after_first
