@@ -28,6 +28,10 @@ _EMOJI = {
     "bust_in_silhouette": "👤",
     "raising_hand": "🙋",
     "ocean": "🌊",
+    "large_green_circle": "🟢",
+    "large_yellow_circle": "🟡",
+    "red_circle": "🔴",
+    "palm_tree": "🌴",
 }
 _EMOJI_CODE = re.compile(r":([a-z0-9_+\-]+):")
 _ANGLE = re.compile(r"<([^<>]+)>")
