@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import open_bot
 from bot.clock import StartedClock
+from bot.console import demo
 from bot.console.launch import quiet_logging, run_console
 from bot.console.moments import parse_moment
 from bot.directory import DirectoryError, Resolution, SlackDirectory, resolve_names, uses_names
@@ -235,7 +236,8 @@ async def _migrate(settings: Settings) -> None:
 
 
 def _console(args: argparse.Namespace, settings: Settings) -> int:
-    rules = _rules_or_fail(settings)
+    # The demo team comes with its own roster and pools unless the admin points at a rules file.
+    rules = demo.demo_rules() if args.demo and settings.closeloop_rules is None else _rules_or_fail(settings)
     try:
         start = parse_moment(args.now, settings.closeloop_tz) if args.now else datetime.now(UTC)
     except ValueError:

@@ -160,7 +160,7 @@ class ConsoleSlack:
             message = self.workspace.add_message(Message(channel_id, ts, "", user_id=None))
         message.text = args.get("text", message.text)
         if "blocks" in args:
-            message.blocks = _with_block_ids(args["blocks"] or [])
+            message.blocks = with_block_ids(args["blocks"] or [])
         self._notices.append(Notice("updated", message))
         return {
             "ok": True,
@@ -191,7 +191,7 @@ class ConsoleSlack:
                 text=args.get("text", ""),
                 user_id=None,
                 thread_ts=args.get("thread_ts"),
-                blocks=_with_block_ids(args.get("blocks") or []),
+                blocks=with_block_ids(args.get("blocks") or []),
                 only_for=only_for,
             )
         )
@@ -350,7 +350,7 @@ def console_email(member: Member) -> str:
     return f"{member.handle}@example.com".casefold()
 
 
-def _with_block_ids(blocks: list[JsonDict]) -> list[JsonDict]:
+def with_block_ids(blocks: list[JsonDict]) -> list[JsonDict]:
     """Slack gives every block an id when the app sets none; actions payloads carry it."""
     return [{**block, "block_id": block.get("block_id") or f"b{index}"} for index, block in enumerate(blocks)]
 

@@ -1,23 +1,29 @@
-"""The demo team, generated in code: people, channels, customers in two regions, and a first conversation.
+"""The demo team, generated in code: people, channels, its lead rules, customers and a first conversation.
 
 It is seeded through the bot's own paths (the channel link is a real `/closeloop link-channel`, the
 conversation real message events), so the demo database looks like a week of real use, not a fixture.
+Its `[leads]` rules (roster, pools, managers) are built here too, from the same people and channels,
+so `--demo` needs no rules file; a `CLOSELOOP_RULES` file, when set, is used instead.
 """
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from bot.console.session import ConsoleSession
 from bot.console.workspace import Channel, Member, Workspace, stable_id
+from config.rules import Rules, default_rules_text
 from storage import customers
 from storage.db import Database
 
 DEMO_TEAM_ID = "T0DEMO"
 DEMO_TEAM_NAME = "closeloop-demo"
 FIRST_CHANNEL = "sales-leads"
-CHANNELS = ("sales-leads", "sales-digest", "acme-deal")
+EAST_CHANNEL = "sales-east"
+CHANNELS = ("sales-leads", "sales-east", "sales-digest", "acme-deal")
 
 
 def _person(handle: str, display_name: str, real_name: str, locale: str, title: str) -> Member:
@@ -30,8 +36,68 @@ PEOPLE: tuple[Member, ...] = (
     _person("chen", "陈明", "陈明", "zh-CN", "新销售 · 华南"),
     _person("bob", "bob", "Bob Lin", "en-US", "Sales rep, South"),
     _person("li", "李强", "李强", "zh-CN", "销售经理"),
+    _person("kate", "kate", "Kate Huang", "en-US", "Sales manager, East"),
     _person("finance", "finance", "Grace Wu", "en-US", "Finance approver"),
+    _person("legal", "legal", "Henry Xu", "en-US", "Legal counsel"),
 )
+
+
+@dataclass(frozen=True)
+class DemoRep:
+    """A rep on the demo roster: where they sell, their rotation weight, when they joined."""
+
+    handle: str
+    regions: tuple[str, ...]
+    joined: date
+    weight: float = 1.0
+
+
+# Regions are written both ways because the lead form takes them as typed.
+EAST, SOUTH = ("East", "华东"), ("South", "华南")
+ROSTER: tuple[DemoRep, ...] = (
+    DemoRep("alice", EAST, date(2022, 3, 1)),
+    DemoRep("wang", EAST, date(2023, 6, 12), weight=1.2),
+    DemoRep("bob", SOUTH, date(2021, 9, 1)),
+    DemoRep("chen", SOUTH, date(2026, 10, 8)),  # new: guaranteed a share of S/A leads
+)
+MANAGERS = ("li", "kate")
+
+
+def demo_lead_rules() -> dict[str, Any]:
+    """The demo's `[leads]` table: East leads assigned in #sales-east, the rest offered in #sales-leads."""
+    user = {member.handle: member.user_id for member in PEOPLE}
+    east = [rep.handle for rep in ROSTER if rep.regions == EAST]
+    return {
+        "default_pool": "everyone",
+        "managers": [user[handle] for handle in MANAGERS],
+        "pools": [
+            {
+                "id": "east",
+                "channel": stable_id("C", EAST_CHANNEL),
+                "regions": list(EAST),
+                "mode": "assign",
+                "members": [user[handle] for handle in east],
+                "fallback_owner": user["kate"],
+            },
+            {"id": "everyone", "channel": stable_id("C", FIRST_CHANNEL), "mode": "offer"},
+        ],
+        "reps": [
+            {
+                "user_id": user[rep.handle],
+                "name": next(m.real_name for m in PEOPLE if m.handle == rep.handle),
+                "regions": list(rep.regions),
+                "joined": rep.joined,
+                "weight": rep.weight,
+            }
+            for rep in ROSTER
+        ],
+    }
+
+
+def demo_rules() -> Rules:
+    """The packaged default rules with the demo team's `[leads]` section."""
+    rules = tomllib.loads(default_rules_text())
+    return Rules.model_validate(rules | {"leads": rules.get("leads", {}) | demo_lead_rules()})
 
 
 @dataclass(frozen=True)

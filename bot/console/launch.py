@@ -90,7 +90,7 @@ async def run_console(
         first = handle or ("alice" if demo_team else DEFAULT_HANDLE)
         me = workspace.member_named(first) or workspace.join(first, settings.closeloop_tz)
         channel = workspace.add_channel(demo.FIRST_CHANNEL if demo_team else DEFAULT_CHANNEL)
-        await restore_messages(bot.services.db, workspace, list(workspace.channels))
+        await restore_messages(bot, workspace, list(workspace.channels))
         session = ConsoleSession(
             bot,
             slack,

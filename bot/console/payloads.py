@@ -71,7 +71,7 @@ def app_mention_event(workspace: Workspace, message: Message) -> JsonDict:
 
 
 def slash_command(workspace: Workspace, member: Member, channel: Channel, text: str) -> JsonDict:
-    """The payload of `/closeloop TEXT` typed in `channel`."""
+    """The payload of `/closeloop TEXT` typed in `channel`, mentions escaped as Slack escapes them."""
     return {
         "token": "console",
         "team_id": workspace.team_id,
@@ -81,7 +81,7 @@ def slash_command(workspace: Workspace, member: Member, channel: Channel, text: 
         "user_id": member.user_id,
         "user_name": member.handle,
         "command": SLASH_COMMAND,
-        "text": text,
+        "text": workspace.encode_mentions(text, named=True),
         "api_app_id": APP_ID,
         "is_enterprise_install": "false",
         "trigger_id": _fresh_id("T"),

@@ -25,9 +25,23 @@ _EMOJI = {
     "bell": "🔔",
     "calendar": "📅",
     "moneybag": "💰",
+    "bust_in_silhouette": "👤",
+    "raising_hand": "🙋",
+    "ocean": "🌊",
+    "large_green_circle": "🟢",
+    "large_yellow_circle": "🟡",
+    "red_circle": "🔴",
+    "palm_tree": "🌴",
 }
 _EMOJI_CODE = re.compile(r":([a-z0-9_+\-]+):")
 _ANGLE = re.compile(r"<([^<>]+)>")
+_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
+# Slack's emphasis: the marks hug the words inside and stand apart from the words outside
+_BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
+_STRIKE = re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])")
+_LABEL_LINE = re.compile(r"\*[^*\n]+\*")
+_STROKE = "\u0336"  # combining long stroke overlay: struck-through text a terminal can show
 
 
 class NameBook(Protocol):
@@ -72,7 +86,8 @@ ElementRenderer = Callable[[JsonDict, str, _Context], str]
 
 
 def mrkdwn(text: str, names: NameBook) -> str:
-    """Slack's markup made readable: `<@U1>` → `@alice`, `<#C1>` → `#sales-leads`, links to labels."""
+    """Slack's markup made readable: `<@U1>` → `@alice`, `<#C1>` → `#sales-leads`, links to labels,
+    `*bold*` and `_italic_` without their marks, `~strike~` struck, `:memo:` → 📝; `code` stays as typed."""
 
     def angle(match: re.Match[str]) -> str:
         target, _, label = match.group(1).partition("|")
@@ -84,9 +99,20 @@ def mrkdwn(text: str, names: NameBook) -> str:
             return "@" + (label or target[1:].split("^")[0])
         return label or target
 
-    readable = _ANGLE.sub(angle, text)
+    readable = "".join(
+        part if part.startswith("`") and part.endswith("`") and len(part) > 1 else _plain(part)
+        for part in _CODE_SPAN.split(text)
+    )
+    readable = _ANGLE.sub(angle, readable)
     readable = _EMOJI_CODE.sub(lambda m: _EMOJI.get(m.group(1), m.group(0)), readable)
     return html.unescape(readable)
+
+
+def _plain(text: str) -> str:
+    """Emphasis as a terminal can show it: bold and italic lose their marks, struck text is struck."""
+    text = _BOLD.sub(r"\1", text)
+    text = _ITALIC.sub(r"\1", text)
+    return _STRIKE.sub(lambda m: "".join(ch + _STROKE for ch in m.group(1)), text)
 
 
 def text_of(text_object: JsonDict | None, names: NameBook) -> str:
@@ -109,8 +135,13 @@ def _quoted(text: str) -> list[str]:
 def _section(block: JsonDict, context: _Context) -> list[str]:
     lines = _quoted(text_of(block.get("text"), context.names))
     for field_object in block.get("fields", []):
-        # a field is usually "*Label*\nvalue": one line reads better in a terminal
-        lines.append(" ".join(text_of(field_object, context.names).splitlines()))
+        # a field is usually "*Label*\nvalue": "Label: value" on one line reads better in a terminal
+        label, _, value = field_object.get("text", "").partition("\n")
+        shown = text_of(field_object, context.names).splitlines()
+        if value and _LABEL_LINE.fullmatch(label.strip()) and len(shown) > 1:
+            lines.append(f"{shown[0]}: {' '.join(shown[1:])}")
+        else:
+            lines.append(" ".join(shown))
     if accessory := block.get("accessory"):
         lines.append(render_element(accessory, block.get("block_id", ""), context))
     return lines

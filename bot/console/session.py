@@ -9,7 +9,8 @@ and is shown here.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+import unicodedata
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,6 +37,7 @@ from bot.console.screen import Place, Screen
 from bot.console.workspace import BOT_USER_ID, Channel, Member, Message, Workspace
 from bot.i18n import language_for, t
 from bot.render.dates import format_moment
+from domain.leads import Rep
 from scheduler.jobs import run_due_jobs
 
 JsonDict = dict[str, Any]
@@ -260,6 +262,50 @@ class ConsoleSession:
         for name, command in CONSOLE_COMMANDS.items():
             self.screen.say(f"  {usages[name]:<{width}}  {t(self.lang, command.help_key)}")
         self.screen.say(t(self.lang, "console.help_footer"))
+        self._show_people(await self.bot.services.leads.roster(self.workspace.team_id))
+        self._show_channels()
+
+    def _show_people(self, roster: Sequence[Rep]) -> None:
+        """Who is in the team, how to become them, and what the lead rules make of them."""
+        leads = self.bot.services.rules.leads
+        reps = {rep.user_id: rep for rep in roster}
+        rows = []
+        for member in self.workspace.members.values():
+            roles = [member.title] if member.title else []
+            if member.user_id in leads.manager_ids:
+                roles.append(t(self.lang, "console.role.manager"))
+            if rep := reps.get(member.user_id):
+                regions = ", ".join(sorted(rep.regions)) or t(self.lang, "rep.all")
+                roles.append(t(self.lang, "console.role.rep", regions=regions, weight=rep.weight))
+            name = member.real_name if member.real_name != member.handle else ""
+            rows.append((member.handle, name, " · ".join(roles)))
+        if not rows:
+            return
+        self.screen.say(t(self.lang, "console.help_people"))
+        handle_width = max(len(handle) for handle, _, _ in rows)
+        name_width = max(_width(name) for _, name, _ in rows)
+        for handle, name, roles in rows:
+            padding = " " * (name_width - _width(name))
+            self.screen.say(f"  {handle:<{handle_width}}  {name}{padding}  {roles}".rstrip())
+
+    def _show_channels(self) -> None:
+        """The channels, each with the lead pool that posts its cards there."""
+        pools: dict[str, list[str]] = {}
+        table = self.bot.services.rules.leads.routing_table
+        for pool in {p.id: p for p in (*table.pools, table.default_pool)}.values():
+            if pool.channel_id:
+                regions = ", ".join(sorted(pool.regions)) or t(self.lang, "rep.all")
+                key = f"console.pool.{pool.mode.value}"
+                pools.setdefault(pool.channel_id, []).append(t(self.lang, key, pool=pool.id, regions=regions))
+        channels = [c for c in self.workspace.channels.values() if c.dm_of is None]
+        if not channels:
+            return
+        self.screen.say(t(self.lang, "console.help_channels"))
+        width = max(len(c.name) for c in channels) + 1
+        for channel in channels:
+            self.screen.say(
+                f"  {'#' + channel.name:<{width}}  {'; '.join(pools.get(channel.channel_id, []))}".rstrip()
+            )
 
     async def quit(self, _args: str) -> None:
         """Leave after this line."""
@@ -345,7 +391,7 @@ class ConsoleSession:
         channel = self.workspace.channel_named(args)
         if channel is None:
             channel = self.workspace.add_channel(args)
-            await restore_messages(self.bot.services.db, self.workspace, [channel.channel_id])
+            await restore_messages(self.bot, self.workspace, [channel.channel_id])
             self.screen.say(t(self.lang, "console.channel_created", channel=f"#{channel.name}"))
         self.place = Place(channel.channel_id)
         self.show_place()
@@ -411,6 +457,11 @@ class ConsoleSession:
 
     def _time(self, moment: datetime) -> str:
         return format_moment(moment, self.me.tz, self.lang)
+
+
+def _width(text: str) -> int:
+    """Columns a name takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _json(raw: str) -> JsonDict | None:

@@ -174,17 +174,21 @@ class Workspace:
             return f"#{channel_id}"
         return "DM" if channel.dm_of else f"#{channel.name}"
 
-    def encode_mentions(self, typed: str) -> str:
+    def encode_mentions(self, typed: str, *, named: bool = False) -> str:
         """What Slack's client sends for typed text: `@bob` → `<@UBOB>`, `#sales-leads` → `<#C…|sales-leads>`.
 
-        Only names the workspace knows change, so hashtags such as `#archive` stay as typed.
+        `named` is how Slack escapes a slash command's text (the command's `should_escape`): people
+        keep their handle, `<@UBOB|bob>`. Only names the workspace knows change, so hashtags such as
+        `#archive` stay as typed.
         """
 
         def person(match: re.Match[str]) -> str:
             if match.group(1).casefold() == BOT_NAME:
-                return f"<@{BOT_USER_ID}>"
+                return f"<@{BOT_USER_ID}|{BOT_NAME}>" if named else f"<@{BOT_USER_ID}>"
             member = self.member_named(match.group(1))
-            return f"<@{member.user_id}>" if member else match.group(0)
+            if member is None:
+                return match.group(0)
+            return f"<@{member.user_id}|{member.handle}>" if named else f"<@{member.user_id}>"
 
         def channel(match: re.Match[str]) -> str:
             known = self.channel_named(match.group(1))

@@ -58,6 +58,30 @@ ENTRIES: dict[str, Entry] = {
     "console.usage.channel": {"en": "[NAME]", "zh": "[名称]"},
     "console.usage.clock": {"en": "[+1d | TIME]", "zh": "[+1d | 时间]"},
     "console.help.quit": {"en": "leave (Ctrl-D too)", "zh": "退出（也可按 Ctrl-D）"},
+    "console.help_people": {
+        "en": "People (/as HANDLE speaks as them):",
+        "zh": "成员（/as 账号 以其身份发言）：",
+    },
+    "console.help_channels": {
+        "en": "Channels (/channel NAME goes there):",
+        "zh": "频道（/channel 名称 进入）：",
+    },
+    "console.role.manager": {
+        "en": "manager (reassigns leads, changes the roster)",
+        "zh": "主管（可改派线索、修改名单）",
+    },
+    "console.role.rep": {
+        "en": "rep for {regions}, weight {weight}",
+        "zh": "销售，负责 {regions}，权重 {weight}",
+    },
+    "console.pool.assign": {
+        "en": "lead cards of pool {pool} ({regions}), assigned to a rep",
+        "zh": "线索池 {pool}（{regions}）的线索卡片，直接分配给销售",
+    },
+    "console.pool.offer": {
+        "en": "lead cards of pool {pool} ({regions}), offered: the first to click Claim gets it",
+        "zh": "线索池 {pool}（{regions}）的线索卡片，抢单：先点“认领”者得",
+    },
     "console.help_footer": {
         "en": "Anything else is a message in the channel, or in the thread you are in; #archive files it. "
         "/closeloop help lists the bot's own commands.\n"

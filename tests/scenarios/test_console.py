@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -20,17 +21,22 @@ from sqlalchemy import func, select
 
 from bot.clock import SimulatedClock
 from bot.console.client import ConsoleSlack, console_web_client
+from bot.console.demo import demo_rules
 from bot.console.launch import run_console
 from bot.console.modal import Prompter, fill
+from bot.console.render import mrkdwn
 from bot.console.workspace import Member, Message, Workspace
-from config.rules import load_rules
+from bot.i18n import CATALOGUE
+from config.rules import Rules, load_rules
 from config.settings import Settings
 from storage.db import Database
-from storage.models import Activity, ChannelLink, Customer, SlackMessage
+from storage.models import Activity, ChannelLink, Customer, LeadRecord, RepSetting, SlackMessage
 
 NOW = "2026-11-25T10:00:00+08:00"  # a Wednesday
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-FIRST_TRY = Path(__file__).resolve().parents[1] / "console_scripts" / "first_try.txt"
+SCRIPTS = Path(__file__).resolve().parents[1] / "console_scripts"
+FIRST_TRY = SCRIPTS / "first_try.txt"
+LEADS_WALKTHROUGH = SCRIPTS / "leads_walkthrough.txt"
 ARCHIVE_THREAD_ONE = "/thread 1\n#archive #quote next: send the test report by Friday\n"
 
 
@@ -60,7 +66,7 @@ def console(tmp_path: Path, script: str, *extra: str) -> subprocess.CompletedPro
     return result
 
 
-async def in_process(tmp_path: Path, script: str, *, demo: bool = True) -> str:
+async def in_process(tmp_path: Path, script: str, *, demo: bool = True, rules: Rules | None = None) -> str:
     """The same console session run in this process; returns everything it printed."""
     url = database_url(tmp_path)
     database = Database(url)
@@ -69,7 +75,7 @@ async def in_process(tmp_path: Path, script: str, *, demo: bool = True) -> str:
     out = io.StringIO()
     await run_console(
         Settings(_env_file=None, database_url=url, closeloop_lang="en", closeloop_tz="Asia/Shanghai"),
-        load_rules(None),
+        rules or load_rules(None),
         demo_team=demo,
         handle=None,
         start=datetime.fromisoformat(NOW),
@@ -117,12 +123,12 @@ async def test_first_try_archives_a_thread_and_the_edit_changes_the_record(tmp_p
     assert "(1) alice: Called ACME Corp today about the pump order" in out
     assert "[alice @ #sales-leads]> /thread 1" in out
     assert "[alice @ #sales-leads › thread (1)]> #archive #quote" in out
-    assert "📝 *Activity record #1*" in out and "*Customer* ACME Corp" in out and "*Type* Quote" in out
-    assert "*Due* Fri 27 Nov 2026, 18:00" in out
+    assert "📝 Activity record #1" in out and "Customer: ACME Corp" in out and "Type: Quote" in out
+    assert "Due: Fri 27 Nov 2026, 18:00" in out
     assert "[1] Edit  [2] Undo" in out
     assert "┌ Edit record" in out and "  Customer (optional) [ACME Corp]: " in out
     assert "  Due date (optional) [2026-11-27]: 2026-11-30" in out
-    assert "(8) closeloop (updated):" in out and "*Due* Mon 30 Nov 2026, 18:00" in out
+    assert "(8) closeloop (updated):" in out and "Due: Mon 30 Nov 2026, 18:00" in out
     assert "closeloop export activities" in out.splitlines()[-1]
 
     [(record, customer)] = await records(tmp_path)
@@ -138,11 +144,63 @@ async def test_first_try_archives_a_thread_and_the_edit_changes_the_record(tmp_p
     assert row["due_at"] == "2026-11-30T10:00:00+00:00"
 
 
+async def test_the_demo_team_takes_a_lead_from_intake_to_claim_to_archive_to_fairness(tmp_path: Path) -> None:
+    out = console(tmp_path, LEADS_WALKTHROUGH.read_text(encoding="utf-8")).stdout
+
+    # intake: a South lead is offered in #sales-leads to the South reps
+    assert "(7) closeloop:\n    Lead #1: Globex Pumps · grade C (10 pts)" in out
+    assert "🙋 Open to claim: everyone pool, offered to 2 reps" in out and "[1] Claim  [2] Reassign" in out
+    # claim: the first click wins
+    assert "[bob @ #sales-leads]> /click 1\n(7) closeloop (updated):" in out
+    assert "👤 @bob: everyone pool, offered to 2 reps" in out
+    # #archive in the card's thread files against the lead and counts as first contact
+    assert "  ↳ (8) bob: Called Liu: they want 20 pumps" in out
+    assert "✅ Contacted by @bob" in out
+    assert "  ↳ (9) closeloop:\n        📝 Activity record #1\n        Customer: Globex Pumps" in out
+    assert "Type: Call" in out and "Signals: Price objection" in out
+    # an East lead is assigned in #sales-east by rotation, and its owner hears of it
+    assert "(10) closeloop @ #sales-east:\n    Lead #2: East Works" in out
+    assert "👤 @alice: east pool, East region, 0 open leads (cap 5), weight 1.0" in out
+    assert "(11) closeloop (DM to alice): You have a new lead: East Works" in out
+    # a manager changes the roster and reads the fairness report
+    assert "[kate @ #sales-leads]> /closeloop rep @bob weight 1.5" in out
+    assert "@bob: regions South, 华南 · industries all · weight 1.5 · taking leads" in out
+    assert "🟢 @alice · 1 (0/0/0/1) · 50% (21%) · —" in out
+    assert "🟢 @bob · 1 (0/0/0/1) · 50% (32%) · 0 min" in out
+
+    database = Database(database_url(tmp_path))
+    try:
+        async with database.sessions() as session:
+            leads = list(await session.scalars(select(LeadRecord).order_by(LeadRecord.id)))
+            activity = await session.scalar(select(Activity))
+            setting = await session.scalar(select(RepSetting).where(RepSetting.user_id == "UBOB"))
+    finally:
+        await database.dispose()
+    globex, east = leads
+    assert (globex.pool_id, globex.owner_id, globex.status) == ("everyone", "UBOB", "contacted")
+    assert globex.first_contact_at is not None and globex.card_ts is not None
+    assert (east.pool_id, east.owner_id, east.status) == ("east", "UALICE", "assigned")
+    assert activity is not None and activity.lead_id == globex.id and activity.author_id == "UBOB"
+    assert setting is not None and setting.weight == 1.5 and setting.updated_by == "UKATE"
+
+
+async def test_help_lists_the_demo_people_and_channels(tmp_path: Path) -> None:
+    out = await in_process(tmp_path, "/help\n", rules=demo_rules())
+    assert "People (/as HANDLE speaks as them):" in out
+    assert "  li       李强        销售经理 · manager (reassigns leads, changes the roster)" in out
+    assert "  alice    Alice Zhou  Sales rep, East · rep for East, 华东, weight 1.0" in out
+    assert "  finance  Grace Wu    Finance approver" in out and "  legal    Henry Xu    Legal counsel" in out
+    assert "  #sales-east    lead cards of pool east (East, 华东), assigned to a rep" in out
+    assert (
+        "  #sales-leads   lead cards of pool everyone (all), offered: the first to click Claim gets it" in out
+    )
+
+
 async def test_archiving_in_a_thread_files_it_with_customer_type_and_due(tmp_path: Path) -> None:
     out = await in_process(tmp_path, ARCHIVE_THREAD_ONE)
 
     assert "  ↳ (7) alice: #archive #quote next: send the test report by Friday" in out
-    assert "*Due* Fri 27 Nov 2026, 18:00" in out
+    assert "Due: Fri 27 Nov 2026, 18:00" in out
     [(record, customer)] = await records(tmp_path)
     assert customer == "ACME Corp" and record.activity_type == "quote"
     assert record.due_at == local(2026, 11, 27, 18)
@@ -179,9 +237,9 @@ async def test_a_chinese_rep_archives_and_picks_the_customer_from_the_card(tmp_p
     )
     assert "你现在是 王芳（zh，Asia/Shanghai）。" in out
     assert "[王芳 @ #sales-digest]> 客户说价格太高" in out
-    assert "*跟进记录 #1*" in out and "价格异议" in out and "周三" in out
+    assert "📝 跟进记录 #1" in out and "价格异议" in out and "周三" in out
     assert "[1] ▾ 选择客户 (4)" in out and "[2] 编辑  [3] 撤销" in out
-    assert "*客户* 南方电子" in out
+    assert "客户: 南方电子" in out
     [(record, customer)] = await records(tmp_path)
     assert customer == "南方电子" and record.author_id == "UWANG"
     assert record.due_at == local(2026, 12, 2, 18)
@@ -264,6 +322,9 @@ async def test_demo_twice_does_not_duplicate_and_the_second_session_continues(tm
 
     assert "  ↳ (3) alice: They said the price is too high; a competitor quoted 10% less" in out
     assert "  ↳ (7) alice: #archive #quote next: send the test report by Friday" in out
+    # the bot's card, sent through the outbox in the first session, is shown again in its newest state
+    assert "  ↳ (8) closeloop:" in out and "Due: Mon 30 Nov 2026, 18:00" in out
+    assert "[1] Edit  [2] Undo" in out
     assert await count(tmp_path, Customer) == 4
     assert await count(tmp_path, ChannelLink) == 1
     assert await count(tmp_path, SlackMessage) == messages_after_first
@@ -283,9 +344,9 @@ async def test_without_demo_the_console_starts_empty_and_its_records_are_real(tm
     assert result.returncode == 0, result.stderr
     assert "An empty team with you as dave" in result.stdout
     assert "[dave @ #general]> /closeloop log ACME called" in result.stdout
-    assert "*Due* Thu 26 Nov 2026, 18:00" in result.stdout
+    assert "Due: Thu 26 Nov 2026, 18:00" in result.stdout
     [(record, customer)] = await records(tmp_path)
-    assert "No customer called *ACME* yet, so record #1 was filed without one." in result.stdout
+    assert "No customer called ACME yet, so record #1 was filed without one." in result.stdout
     assert customer is None and record.team_id == "T0CONSOLE" and record.author_id == "UDAVE"
 
     exported = closeloop(tmp_path, "export", "activities", "--format", "json")
@@ -333,6 +394,34 @@ async def test_replies_come_from_the_console_log(console_slack: ConsoleSlack) ->
     client = console_web_client(console_slack)
     replies = await client.conversations_replies(channel=channel.channel_id, ts=root.ts)
     assert [m["text"] for m in replies["messages"]] == ["root", "reply"]
+
+
+def test_slack_markup_reads_as_plain_terminal_text(console_slack: ConsoleSlack) -> None:
+    names = console_slack.workspace
+    channel = names.channel_named("sales-leads")
+    assert channel is not None
+    shown = mrkdwn(
+        f"*Lead #1: ACME* · grade *S* for <@UALICE> in <#{channel.channel_id}> _now_, ~old~ "
+        "<https://example.com/a_b|the report> :raising_hand: `rep *x*` website_form 10:00:00",
+        names,
+    )
+    assert shown == (
+        "Lead #1: ACME · grade S for @alice in #sales-leads now, o\u0336l\u0336d\u0336 "
+        "the report 🙋 `rep *x*` website_form 10:00:00"
+    )
+
+
+def test_every_emoji_the_bot_uses_is_shown_as_an_emoji(console_slack: ConsoleSlack) -> None:
+    codes = {
+        code
+        for entry in CATALOGUE.values()
+        for text in entry.values()
+        if isinstance(text, str)
+        for code in re.findall(r":([a-z_]+):", text)
+    }
+    assert codes, "the catalogue uses emoji codes"
+    for code in codes:
+        assert f":{code}:" not in mrkdwn(f":{code}:", console_slack.workspace), code
 
 
 def test_a_refused_modal_field_is_asked_again_with_its_error() -> None:
