@@ -29,6 +29,7 @@ from domain.scoring import (
     GradeThresholds,
     HasSignal,
     LeadFact,
+    RuleLabel,
     ScoreCard,
     ScoringRule,
 )
@@ -125,32 +126,56 @@ class ConditionSpec(Strict):
         return FactIn(fact, frozenset([values] if isinstance(values, str) else values))
 
 
+class LabelSpec(Strict):
+    """`label = { en = "Asked for a trial", zh = "申请试用" }`: a name in both languages."""
+
+    en: NonEmptyStr
+    zh: NonEmptyStr
+
+
 class ScoringRuleSpec(Strict):
-    """Points a lead earns (negative: loses) when its condition holds."""
+    """Points a lead earns (negative: loses) when its condition holds.
+
+    `label` is one text for every reader, or `{ en = "...", zh = "..." }` to show each their language.
+    """
 
     id: RuleId
-    label: NonEmptyStr
+    label: NonEmptyStr | LabelSpec
     points: int
     when: ConditionSpec
 
     def to_domain(self) -> ScoringRule:
         """The rule as the scorer reads it."""
-        return ScoringRule(self.id, self.label, self.points, self.when.to_domain())
+        label = self.label
+        rule_label = RuleLabel(label) if isinstance(label, str) else RuleLabel(label.en, label.model_dump())
+        return ScoringRule(self.id, rule_label, self.points, self.when.to_domain())
 
 
 def _default_scoring() -> list[ScoringRuleSpec]:
-    def rule(rule_id: str, label: str, points: int, **when: object) -> ScoringRuleSpec:
+    def rule(rule_id: str, en: str, zh: str, points: int, **when: object) -> ScoringRuleSpec:
         return ScoringRuleSpec(
-            id=rule_id, label=label, points=points, when=ConditionSpec.model_validate(when)
+            id=rule_id,
+            label=LabelSpec(en=en, zh=zh),
+            points=points,
+            when=ConditionSpec.model_validate(when),
         )
 
     return [
-        rule("website_form", "Website form", 10, signal="website_form"),
-        rule("wechat_contact", "WeChat contact", 10, signal="wechat_contact"),
-        rule("phone_inquiry", "Phone inquiry", 15, signal="phone_inquiry"),
-        rule("page_dwell", "Stayed on the site over 2 minutes", 5, attribute="page_dwell_seconds", gt=120),
-        rule("trial_request", "Asked for a trial", 20, signal="trial_request"),
-        rule("competitor_employee", "Works for a competitor", -30, signal="competitor_employee"),
+        rule("website_form", "Website form", "官网表单", 10, signal="website_form"),
+        rule("wechat_contact", "WeChat contact", "微信联系", 10, signal="wechat_contact"),
+        rule("phone_inquiry", "Phone inquiry", "电话咨询", 15, signal="phone_inquiry"),
+        rule(
+            "page_dwell",
+            "Stayed on the site over 2 minutes",
+            "网站停留超过 2 分钟",
+            5,
+            attribute="page_dwell_seconds",
+            gt=120,
+        ),
+        rule("trial_request", "Asked for a trial", "申请试用", 20, signal="trial_request"),
+        rule(
+            "competitor_employee", "Works for a competitor", "竞争对手员工", -30, signal="competitor_employee"
+        ),
     ]
 
 
@@ -190,6 +215,7 @@ class PoolSpec(Strict):
     new_rep_share: Fraction | None = None
     contact_bonus: Fraction | None = None
     stale_penalty: Fraction | None = None
+    offer_first_window_minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
 
     @model_validator(mode="after")
     def _band_in_order(self) -> Self:
@@ -264,6 +290,9 @@ class LeadRules(Strict):
     stale_penalty: Fraction = 0.2
     new_rep_days: Annotated[int, Field(ge=0)] = 90
     new_rep_share: Fraction = 0.2
+    # An S/A lead in an offer pool goes first to the reps furthest below their fair share, for this
+    # long, then to everyone eligible; 0 offers it to everyone at once.
+    offer_first_window_minutes: Annotated[int, Field(ge=0, le=1440)] = 10
     grades: Grades = Grades()
     scoring: list[ScoringRuleSpec] = Field(default_factory=_default_scoring)
     pools: list[PoolSpec] = Field(default_factory=list)
@@ -427,6 +456,9 @@ class LeadRules(Strict):
             cap=_or_default(spec.cap, self.cap),
             contact_bonus=_or_default(spec.contact_bonus, self.contact_bonus),
             stale_penalty=_or_default(spec.stale_penalty, self.stale_penalty),
+            offer_first_window=timedelta(
+                minutes=_or_default(spec.offer_first_window_minutes, self.offer_first_window_minutes)
+            ),
         )
 
 

@@ -9,13 +9,18 @@ new reps are guaranteed a share of S/A leads.
 
 `route` only reads; `advance` folds a decision into the state for the next one. A decision carries
 every figure it was based on, so changing the rules later never changes how a past decision reads.
+
+Offer pools are fair too. A claim counts against the claimer's cap and moves them on in the rotation
+like an assignment (`claim_turn`), and an S/A lead is first offered only to the reps furthest below
+their fair share (the new reps while their share is due, otherwise those at the front of the rotation)
+for the pool's first-offer window, and then to everyone eligible (`offer_phase`, `may_claim_offer`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
@@ -46,6 +51,13 @@ class Outcome(StrEnum):
     PUBLIC_POOL = "public_pool"
 
 
+class OfferPhase(StrEnum):
+    """Who may claim an offered lead now: the reps furthest below their fair share, or everyone."""
+
+    FIRST = "first"
+    EVERYONE = "everyone"
+
+
 class ReasonCode(StrEnum):
     """Every code a routing `Reason` can carry; the bot's catalogue has a message for each."""
 
@@ -68,6 +80,7 @@ class ReasonCode(StrEnum):
     WEIGHT = "weight"
     CONTACT_RECORD = "contact_record"
     OFFERED = "offered"
+    OFFERED_FIRST = "offered_first"
     NO_ELIGIBLE_REP = "no_eligible_rep"
     FALLBACK_OWNER = "fallback_owner"
     PUBLIC_POOL = "public_pool"
@@ -107,6 +120,7 @@ class Pool:
     cap: int = 5
     contact_bonus: float = 0.2
     stale_penalty: float = 0.2
+    offer_first_window: timedelta = timedelta(minutes=10)
 
     def takes(self, lead: Lead) -> bool:
         """Whether the lead belongs here; a pool that names regions needs a lead with a region."""
@@ -201,6 +215,8 @@ class RoutingDecision:
     """A self-contained record of one routing decision, fit for the audit log as it stands.
 
     `eligible` is in rank order: the owner (assign) or first to be offered (offer) comes first.
+    `offered_first` names the reps an S/A lead is offered to alone until `widens_at`, when the offer
+    widens to all of `offered_to`; both are empty / None when the lead is offered to everyone at once.
     `skipped` lists the reps ruled out by this moment's facts (excluded, at cap) in roster order, then
     those ruled out by standing facts (pool membership, region, industry, away).
     """
@@ -220,6 +236,8 @@ class RoutingDecision:
     eligible: tuple[EligibleRep, ...]
     skipped: tuple[SkippedRep, ...]
     decided_at: datetime
+    offered_first: tuple[str, ...] = ()
+    widens_at: datetime | None = None
 
     @property
     def notify_manager(self) -> bool:
@@ -245,6 +263,8 @@ _NO_HISTORY = RepState()
 _FIRST_SLOT = RotationSlot()
 _NEW_ROTATION = PoolRotation()
 _rotation_order = attrgetter("position", "last_turn")
+# Positions are sums of 1 / weight; reps this close are level, whatever the float rounding.
+_SAME_POSITION = 1e-9
 
 
 class RoutingTable:
@@ -276,6 +296,14 @@ class RoutingTable:
     def pool_for(self, lead: Lead) -> Pool:
         """The pool that handles this lead."""
         return choose_pool(lead, self.pools, self.default_pool)
+
+    def pool_by_id(self, pool_id: str) -> Pool:
+        """A pool by its id; an id no longer in the rules (a lead routed before a change) is the default."""
+        return next((pool for pool in self.pools if pool.id == pool_id), self.default_pool)
+
+    def rep(self, user_id: str) -> Rep | None:
+        """A roster rep by user id."""
+        return next((rep for rep in self.roster if rep.user_id == user_id), None)
 
     def precompute(self, regions: Iterable[str | None], industries: Iterable[str | None]) -> None:
         """Work out standing eligibility for these combinations now, e.g. the roster's at start-up.
@@ -331,8 +359,55 @@ def route(
     `excluded` names reps who must not get the lead again, e.g. those it was released from.
     """
     pool = table.pool_for(lead)
-    contest = table._contest(pool, lead.region, lead.industry)
     rotation = state.pools.get(pool.id, _NEW_ROTATION)
+    contest = table._contest(pool, lead.region, lead.industry)
+    eligible, skipped = _rank(pool, contest, rotation, state, table, now, excluded)
+    counts_for_share = grade.is_premium and any(rep.is_new for rep in eligible)
+    share_due = counts_for_share and rotation.premium_to_new_reps < pool.new_rep_share * (
+        rotation.premium_routed + 1
+    )
+    if share_due:
+        # Stable sort: new reps move to the front, each group keeping its rotation order.
+        eligible.sort(key=lambda rep: not rep.is_new)
+
+    outcome, owner, owner_reason = _settle(pool, rotation, eligible, share_due)
+    offered_first: tuple[str, ...] = ()
+    widens_at = None
+    if outcome is Outcome.OFFERED and grade.is_premium and pool.offer_first_window > timedelta(0):
+        first = _furthest_below_share(eligible, share_due)
+        if len(first) < len(eligible):
+            offered_first, widens_at = first, now + pool.offer_first_window
+    return RoutingDecision(
+        lead_id=lead.id,
+        grade=grade,
+        region=lead.region,
+        industry=lead.industry,
+        pool_id=pool.id,
+        channel_id=pool.channel_id,
+        mode=pool.mode,
+        outcome=outcome,
+        owner=owner,
+        offered_to=tuple(rep.user_id for rep in eligible) if outcome is Outcome.OFFERED else (),
+        owner_reason=owner_reason,
+        counts_for_new_rep_share=counts_for_share,
+        eligible=tuple(eligible),
+        skipped=(*skipped, *contest.standing_skips),
+        decided_at=now,
+        offered_first=offered_first,
+        widens_at=widens_at,
+    )
+
+
+def _rank(
+    pool: Pool,
+    contest: _Contest,
+    rotation: PoolRotation,
+    state: RoutingState,
+    table: RoutingTable,
+    now: datetime,
+    excluded: frozenset[str],
+) -> tuple[list[EligibleRep], list[SkippedRep]]:
+    """The contenders who may take a lead now, in rotation order, and those ruled out by this moment."""
     cutoff = newcomer_cutoff(now.date(), table.new_rep_days)
     # Bound lookups: this loop runs once per contender per lead, the hot path of routing.
     rep_state_of, slot_of, clock = state.reps.get, rotation.slots.get, rotation.clock
@@ -363,34 +438,88 @@ def route(
                 rep.is_new(cutoff),
             )
         )
-
     eligible.sort(key=_rotation_order)
-    counts_for_share = grade.is_premium and any(rep.is_new for rep in eligible)
-    share_due = counts_for_share and rotation.premium_to_new_reps < pool.new_rep_share * (
-        rotation.premium_routed + 1
-    )
-    if share_due:
-        # Stable sort: new reps move to the front, each group keeping its rotation order.
-        eligible.sort(key=lambda rep: not rep.is_new)
+    return eligible, skipped
 
-    outcome, owner, owner_reason = _settle(pool, rotation, eligible, share_due)
-    return RoutingDecision(
-        lead_id=lead.id,
-        grade=grade,
-        region=lead.region,
-        industry=lead.industry,
-        pool_id=pool.id,
-        channel_id=pool.channel_id,
-        mode=pool.mode,
-        outcome=outcome,
-        owner=owner,
-        offered_to=tuple(rep.user_id for rep in eligible) if outcome is Outcome.OFFERED else (),
-        owner_reason=owner_reason,
-        counts_for_new_rep_share=counts_for_share,
-        eligible=tuple(eligible),
-        skipped=(*skipped, *contest.standing_skips),
-        decided_at=now,
-    )
+
+def _furthest_below_share(ranked: list[EligibleRep], share_due: bool) -> tuple[str, ...]:
+    """Who an S/A lead is offered to first: the new reps while their share is due, else the front.
+
+    A rotation position is how far a rep has come relative to their weight, so the reps at the lowest
+    position are the ones furthest below their fair share.
+    """
+    if share_due:
+        return tuple(rep.user_id for rep in ranked if rep.is_new)
+    front = ranked[0].position
+    return tuple(rep.user_id for rep in ranked if rep.position <= front + _SAME_POSITION)
+
+
+def offer_phase(widens_at: datetime | None, now: datetime) -> OfferPhase:
+    """Whether an offered lead is still in its first window at `now`, or open to everyone."""
+    return OfferPhase.FIRST if widens_at is not None and now < widens_at else OfferPhase.EVERYONE
+
+
+def may_claim_offer(
+    user_id: str,
+    offered_to: Sequence[str],
+    offered_first: Sequence[str],
+    widens_at: datetime | None,
+    now: datetime,
+) -> bool:
+    """Whether `user_id` may claim an offered lead at `now`: the first group alone in the first window."""
+    if offer_phase(widens_at, now) is OfferPhase.FIRST and offered_first:
+        return user_id in offered_first
+    return user_id in offered_to
+
+
+def cap_refusal(rep: Rep, pool: Pool, rep_state: RepState) -> Reason | None:
+    """Why `rep` may not take one more lead of `pool` (at their cap), or None when they may."""
+    cap = pool.cap if rep.cap is None else rep.cap
+    open_leads = rep_state.open_uncontacted
+    return _at_cap(open_leads, cap) if open_leads >= cap else None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimTurn:
+    """What a claim does to routing: the state after it, or the reason it is refused."""
+
+    state: RoutingState
+    refusal: Reason | None = None
+
+
+def claim_turn(
+    lead: Lead,
+    grade: Grade,
+    pool_id: str,
+    table: RoutingTable,
+    state: RoutingState,
+    claimer: Rep,
+    now: datetime,
+    excluded: frozenset[str] = frozenset(),
+) -> ClaimTurn:
+    """A claim as routing sees it: refused at the claimer's cap, otherwise counted like an assignment.
+
+    The claimer's load grows and, when they are among the pool's eligible reps for the lead, they move
+    on in the pool's rotation and the new-rep tally counts the lead, exactly as `advance` does for an
+    owner the rotation picked. Who may claim (offered, first window) is the caller's check.
+    """
+    pool = table.pool_by_id(pool_id)
+    rep_state = state.reps.get(claimer.user_id, _NO_HISTORY)
+    refusal = cap_refusal(claimer, pool, rep_state)
+    if refusal is not None:
+        return ClaimTurn(state, refusal)
+    reps = dict(state.reps)
+    reps[claimer.user_id] = rep_state.after_assignment()
+    rotation = state.pools.get(pool.id, _NEW_ROTATION)
+    contest = table._contest(pool, lead.region, lead.industry)
+    eligible, _ = _rank(pool, contest, rotation, state, table, now, excluded)
+    won = next((rep for rep in eligible if rep.user_id == claimer.user_id), None)
+    if won is None:
+        return ClaimTurn(RoutingState(reps, state.pools))
+    counts = grade.is_premium and any(rep.is_new for rep in eligible)
+    pools = dict(state.pools)
+    pools[pool.id] = _rotated(rotation, eligible, counts, won)
+    return ClaimTurn(RoutingState(reps, pools))
 
 
 @cache
@@ -438,7 +567,8 @@ def advance(state: RoutingState, decision: RoutingDecision, claimed_by: str | No
     if won is None:
         return RoutingState(reps, state.pools)
     pools = dict(state.pools)
-    pools[decision.pool_id] = _rotated(pools.get(decision.pool_id, _NEW_ROTATION), decision, won)
+    rotation = pools.get(decision.pool_id, _NEW_ROTATION)
+    pools[decision.pool_id] = _rotated(rotation, decision.eligible, decision.counts_for_new_rep_share, won)
     return RoutingState(reps, pools)
 
 
@@ -452,14 +582,15 @@ def _owner(decision: RoutingDecision, claimed_by: str | None) -> str | None:
     return claimed_by
 
 
-def _rotated(rotation: PoolRotation, decision: RoutingDecision, won: EligibleRep) -> PoolRotation:
+def _rotated(
+    rotation: PoolRotation, eligible: Sequence[EligibleRep], counts: bool, won: EligibleRep
+) -> PoolRotation:
     slot = rotation.slots.get(won.user_id, _FIRST_SLOT)
     slots = dict(rotation.slots)
     start = max(slot.position, rotation.clock)
     slots[won.user_id] = RotationSlot(start + 1.0 / won.effective_weight, rotation.turn)
     # The clock follows the front of the queue, where a rep coming back from time off rejoins.
-    front = min(rep.position for rep in decision.eligible)
-    counts = decision.counts_for_new_rep_share
+    front = min(rep.position for rep in eligible)
     return PoolRotation(
         clock=max(rotation.clock, front),
         turn=rotation.turn + 1,
@@ -478,6 +609,10 @@ def explain(decision: RoutingDecision) -> tuple[Reason, ...]:
     reasons = [Reason(ReasonCode.POOL, {"pool": decision.pool_id})]
     if decision.outcome is Outcome.OFFERED:
         reasons.append(Reason(ReasonCode.OFFERED, {"reps": len(decision.offered_to)}))
+        if decision.widens_at is not None:
+            minutes = round((decision.widens_at - decision.decided_at) / timedelta(minutes=1))
+            params = {"reps": len(decision.offered_first), "minutes": minutes}
+            reasons.append(Reason(ReasonCode.OFFERED_FIRST, params))
     elif decision.outcome is Outcome.FALLBACK:
         reasons.append(Reason(ReasonCode.NO_ELIGIBLE_REP, {"considered": len(decision.skipped)}))
         reasons.append(Reason(ReasonCode.FALLBACK_OWNER, {"user_id": decision.owner or ""}))

@@ -7,10 +7,11 @@ why a lead got its grade.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, Literal
 
 from domain.leads import Grade, Lead
@@ -99,11 +100,26 @@ Condition = FactIn | HasSignal | BudgetIs | AttributeIs
 
 
 @dataclass(frozen=True, slots=True)
+class RuleLabel:
+    """A rule's name as people see it: one text for everyone, or one per language (`en`, `zh`)."""
+
+    text: str
+    by_lang: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_lang", MappingProxyType(dict(self.by_lang)))
+
+    def in_lang(self, lang: str) -> str:
+        """The name in `lang`, else the one text."""
+        return self.by_lang.get(lang, self.text)
+
+
+@dataclass(frozen=True, slots=True)
 class ScoringRule:
     """Points a lead earns (or loses, when negative) when the condition holds."""
 
     id: str
-    label: str
+    label: RuleLabel
     points: int
     condition: Condition
 
@@ -136,7 +152,7 @@ class FiredRule:
     """One rule that applied to a lead and what it added to the score."""
 
     rule_id: str
-    label: str
+    label: RuleLabel
     points: int
 
 

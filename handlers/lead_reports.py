@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.i18n import label, t
 from bot.people import Person
 from bot.render.dates import format_moment
-from bot.render.lead_card import reason_text, reasons_text
+from bot.render.lead_card import fired_label, fired_text, reason_text, reasons_text
 from bot.services import Services
 from domain.fairness import AssignmentFact, Flag, Period, fairness_report
 from domain.leads import Grade
@@ -28,7 +28,17 @@ async def why_text(services: Services, lead_id: int, reader: Person) -> str:
     lead, trail = await services.leads.trail(lead_id)
     if lead is None:
         return t(lang, "lead.error.lead_unknown", id=lead_id)
-    lines = [t(lang, "lead.why.header", id=lead.id, company=lead.company)]
+    fired = [(fired_label(f, lang), f["points"]) for f in lead.fired_rules]
+    lines = [
+        t(lang, "lead.why.header", id=lead.id, company=lead.company),
+        t(
+            lang,
+            "lead.why.score",
+            grade=lead.grade,
+            score=lead.score,
+            rules=fired_text(fired, lang) or t(lang, "lead.none"),
+        ),
+    ]
     for decision in trail:
         lines.append(_decision_line(decision, reader))
         lines += [

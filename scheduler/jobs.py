@@ -54,6 +54,11 @@ async def release_uncontacted_leads(services: Services, now: datetime) -> int:
     return len(await services.leads.release_overdue(now))
 
 
+async def widen_first_offers(services: Services, now: datetime) -> int:
+    """Open S/A offers whose first window (reps below their fair share) has ended to everyone eligible."""
+    return len(await services.leads.widen_offers(now))
+
+
 async def refresh_rep_statuses(services: Services, now: datetime) -> int:
     """Read each rep's Slack status, so a rep on leave stops getting leads without anyone typing a thing."""
     roster = services.rules.leads.routing_table.roster
@@ -85,6 +90,7 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob("purge_sent_outbox", purge_sent_outbox, DailyAt(time(3, 0))),
     ScheduledJob("release_uncontacted_leads", release_uncontacted_leads, Every(timedelta(minutes=15))),
     ScheduledJob("refresh_rep_statuses", refresh_rep_statuses, Every(timedelta(minutes=15))),
+    ScheduledJob("widen_first_offers", widen_first_offers, Every(timedelta(minutes=1))),
 )
 
 

@@ -148,7 +148,32 @@ async def claim(session: AsyncSession, lead_id: int, user_id: str, now: datetime
     result = await session.execute(
         update(LeadRecord)
         .where(LeadRecord.id == lead_id, LeadRecord.owner_id.is_(None), LeadRecord.status.in_(OPEN_STATUSES))
-        .values(owner_id=user_id, status="assigned", assigned_at=now, updated_at=now)
+        .values(owner_id=user_id, status="assigned", assigned_at=now, offer_widens_at=None, updated_at=now)
+    )
+    return result.rowcount == 1
+
+
+async def offers_to_widen(session: AsyncSession, now: datetime) -> list[int]:
+    """Offered leads whose first window has ended by `now`, the longest-waiting first."""
+    return list(
+        await session.scalars(
+            select(LeadRecord.id)
+            .where(LeadRecord.status == "offered", LeadRecord.offer_widens_at <= now)
+            .order_by(LeadRecord.offer_widens_at, LeadRecord.id)
+        )
+    )
+
+
+async def widen_offer(session: AsyncSession, lead_id: int, now: datetime) -> bool:
+    """Open a still-unclaimed offer to everyone, once: False when a claim or another job came first."""
+    result = await session.execute(
+        update(LeadRecord)
+        .where(
+            LeadRecord.id == lead_id,
+            LeadRecord.status == "offered",
+            LeadRecord.offer_widens_at <= now,
+        )
+        .values(offer_widens_at=None, updated_at=now)
     )
     return result.rowcount == 1
 

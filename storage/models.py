@@ -215,6 +215,10 @@ class LeadRecord(Base):
     first_contact_at: Mapped[datetime | None]
     released_from: Mapped[list] = mapped_column(JSON, default=list)
     offered_to: Mapped[list] = mapped_column(JSON, default=list)
+    # An S/A offer goes to `offered_first` alone until `offer_widens_at`, then to all of `offered_to`;
+    # the widening job clears `offer_widens_at` when it has told the channel.
+    offered_first: Mapped[list] = mapped_column(JSON, default=list)
+    offer_widens_at: Mapped[datetime | None]
     card_channel: Mapped[str | None] = mapped_column(String(32))
     card_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
@@ -225,6 +229,7 @@ class LeadRecord(Base):
         UniqueConstraint("team_id", "identity_key", name="uq_leads_team_identity"),
         Index("ix_leads_owner_status", "owner_id", "status"),
         Index("ix_leads_card", "card_channel", "card_ts"),
+        Index("ix_leads_offer_widens_at", "offer_widens_at"),
     )
 
 

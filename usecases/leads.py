@@ -9,8 +9,9 @@ of here: the outbox delivers what was queued.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -18,19 +19,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.lead_rules import LeadRules
-from domain.leads import Grade, Lead, Rep, RepOverride, Urgency, apply_overrides, status_says_away
+from domain.leads import Grade, Lead, Reason, Rep, RepOverride, Urgency, apply_overrides, status_says_away
 from domain.release import OwnedLead, due_for_release
 from domain.routing import (
     Outcome,
-    PoolRotation,
+    ReasonCode,
     RoutingDecision,
     RoutingState,
     RoutingTable,
     advance,
+    claim_turn,
     explain,
+    may_claim_offer,
     route,
 )
-from domain.scoring import Score, score_lead
+from domain.scoring import FiredRule, Score, score_lead
 from storage import idempotency, outbox
 from storage import leads as store
 from storage import roster as roster_store
@@ -77,6 +80,38 @@ def lead_card(lead: LeadRecord, channel: str | None = None) -> Outgoing:
         channel=channel or lead.card_channel or "",
         payload={"lead_id": lead.id},
     )
+
+
+@dataclass
+class _Loads:
+    """Routing's view of a team inside one transaction: reps' loads, pools' rotations and versions.
+
+    Read once per transaction and kept up to date as each lead is placed, so a batch of leads reads
+    the reps' loads once instead of once per lead.
+    """
+
+    state: RoutingState
+    versions: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    async def read(cls, session: AsyncSession, team_id: str, now: datetime) -> _Loads:
+        rotations = await store.rotations(session, team_id)
+        state = RoutingState(
+            reps=await store.rep_states(session, team_id, now, CONTACT_RECORD_WINDOW),
+            pools={pool_id: rotation for pool_id, (rotation, _) in rotations.items()},
+        )
+        return cls(state, {pool_id: version for pool_id, (_, version) in rotations.items()})
+
+    async def save(self, session: AsyncSession, team_id: str, pool_id: str, moved: RoutingState) -> bool:
+        """Take `moved` as the new state, storing the pool's rotation unless another writer moved it."""
+        rotation = moved.pools.get(pool_id)
+        if rotation is not None and rotation != self.state.pools.get(pool_id):
+            version = self.versions.get(pool_id)
+            if not await store.save_rotation(session, team_id, pool_id, rotation, version):
+                return False
+            self.versions[pool_id] = 1 if version is None else version + 1
+        self.state = moved
+        return True
 
 
 @dataclass(frozen=True)
@@ -239,9 +274,10 @@ class LeadDesk:
                 if stored.request_hash not in (None, request_hash):
                     raise LeadError("key_reused")
                 return IntakeAnswer(stored.status, stored.body)
-            placement = await self._intake_once(session, team_id, submitted, now, None)
-            if placement is None:
+            placed = await self._intake_all(session, team_id, [submitted], now, None)
+            if placed is None:
                 return None
+            [placement] = placed
             answer = intake_answer(placement, announced=self.announces(placement.lead))
             await idempotency.answer(session, _INTAKE_SCOPE, key, answer.status, answer.body)
             return answer
@@ -275,15 +311,24 @@ class LeadDesk:
     ) -> list[Placement] | None:
         """Every lead's placement, or None as soon as one lost a race for a pool's rotation."""
         placements = []
+        loads = await _Loads.read(session, team_id, now)
+        table = await self._table(session, team_id)
         for submitted in inputs:
-            placement = await self._intake_once(session, team_id, submitted, now, actor_id)
+            placement = await self._intake_once(session, team_id, submitted, now, actor_id, loads, table)
             if placement is None:
                 return None
             placements.append(placement)
         return placements
 
     async def _intake_once(
-        self, session: AsyncSession, team_id: str, submitted: LeadInput, now: datetime, actor_id: str | None
+        self,
+        session: AsyncSession,
+        team_id: str,
+        submitted: LeadInput,
+        now: datetime,
+        actor_id: str | None,
+        loads: _Loads,
+        table: RoutingTable,
     ) -> Placement | None:
         phone = store.phone_key(submitted.phone)
         identity = store.identity_key(submitted.company, submitted.contact)
@@ -323,8 +368,8 @@ class LeadDesk:
         await session.flush()
         score = score_lead(_domain_lead(record), self._rules.score_card)
         record.score, record.grade = score.points, score.grade.value
-        record.fired_rules = [{"id": f.rule_id, "label": f.label, "points": f.points} for f in score.fired]
-        decision = await self._route(session, record, now, frozenset(), actor_id)
+        record.fired_rules = [_fired_json(f) for f in score.fired]
+        decision = await self._route(session, record, now, frozenset(), actor_id, loads, table)
         if decision is None:
             return None
         return Placement(record, score, decision)
@@ -336,24 +381,24 @@ class LeadDesk:
         now: datetime,
         excluded: frozenset[str],
         actor_id: str | None,
+        loads: _Loads | None = None,
+        table: RoutingTable | None = None,
     ) -> RoutingDecision | None:
-        """Route `record` and store the outcome; None when another router moved the rotation first."""
-        rotations = await store.rotations(session, record.team_id)
-        state = RoutingState(
-            reps=await store.rep_states(session, record.team_id, now, CONTACT_RECORD_WINDOW),
-            pools={pool_id: rotation for pool_id, (rotation, _) in rotations.items()},
-        )
-        table = await self._table(session, record.team_id)
+        """Route `record` and store the outcome; None when another router moved the rotation first.
+
+        `loads` and `table` are the batch's, when routing many leads in one transaction.
+        """
+        loads = loads or await _Loads.read(session, record.team_id, now)
+        table = table or await self._table(session, record.team_id)
+        state = loads.state
         decision = route(_domain_lead(record), Grade(record.grade), table, state, now, excluded)
-        moved = advance(state, decision)
-        rotation = moved.pools.get(decision.pool_id)
-        if rotation is not None and rotation != state.pools.get(decision.pool_id):
-            version = rotations.get(decision.pool_id, (PoolRotation(), None))[1]
-            if not await store.save_rotation(session, record.team_id, decision.pool_id, rotation, version):
-                return None
+        if not await loads.save(session, record.team_id, decision.pool_id, advance(state, decision)):
+            return None
         record.pool_id = decision.pool_id
         record.owner_id = decision.owner
         record.offered_to = list(decision.offered_to)
+        record.offered_first = list(decision.offered_first)
+        record.offer_widens_at = decision.widens_at
         record.status = _STATUS_BY_OUTCOME[decision.outcome]
         record.assigned_at = now if decision.owner else None
         record.first_contact_at = None
@@ -432,31 +477,78 @@ class LeadDesk:
     async def claim(self, lead_id: int, user_id: str, now: datetime) -> LeadRecord:
         """`user_id` takes an offered or public lead; exactly one of many simultaneous claims wins.
 
-        A winner clicking again is told nothing new: the lead is simply theirs.
+        The claim counts against the claimer's cap (a rep at cap is refused) and moves them on in the
+        pool's rotation like an assignment. During an S/A lead's first window only the reps it was
+        offered to first may claim it. A winner clicking again is told nothing new: the lead is theirs.
         """
-        async with self._db.sessions.begin() as session:
-            lead = await store.get(session, lead_id)
-            if lead is None:
-                raise LeadError("lead_unknown", id=lead_id)
-            if lead.owner_id is None:
-                may_claim = (
-                    user_id in lead.offered_to
-                    if lead.status == "offered"
-                    else await self._on_roster(session, lead.team_id, user_id)
-                )
-                if not may_claim:
-                    raise LeadError("not_offered")
-                if await store.claim(session, lead_id, user_id, now):
-                    lead = await store.get(session, lead_id)
-                    await store.record(
-                        session, lead, kind="claimed", now=now, actor_id=user_id, owner_id=user_id
-                    )
-                    await self._show_card(session, lead, now)
+        for _ in range(_ROUTING_ATTEMPTS):
+            async with self._db.sessions.begin() as session:
+                lead = await self._claim_once(session, lead_id, user_id, now)
+                if lead is not None:
                     return lead
+                await session.rollback()
+        raise LeadError("busy")
+
+    async def _claim_once(
+        self, session: AsyncSession, lead_id: int, user_id: str, now: datetime
+    ) -> LeadRecord | None:
+        """The claimed lead, or None when another claim in the pool moved the rotation first."""
+        lead = await store.get(session, lead_id)
+        if lead is None:
+            raise LeadError("lead_unknown", id=lead_id)
+        if lead.owner_id is not None:
+            return _already_owned(lead, user_id)
+        table = await self._table(session, lead.team_id)
+        claimer = table.rep(user_id)
+        if lead.status == "offered":
+            if claimer is None or user_id not in lead.offered_to:
+                raise LeadError("not_offered")
+            if not may_claim_offer(user_id, lead.offered_to, lead.offered_first, lead.offer_widens_at, now):
+                minutes = math.ceil((lead.offer_widens_at - now) / timedelta(minutes=1))
+                raise LeadError("offered_first_only", minutes=minutes)
+        elif claimer is None or claimer.away:
+            raise LeadError("not_offered")
+        loads = await _Loads.read(session, lead.team_id, now)
+        turn = claim_turn(
+            _domain_lead(lead),
+            Grade(lead.grade),
+            lead.pool_id,
+            table,
+            loads.state,
+            claimer,
+            now,
+            frozenset(lead.released_from),
+        )
+        if turn.refusal is not None:
+            raise LeadError("at_cap", **turn.refusal.params)
+        if not await store.claim(session, lead_id, user_id, now):
+            return _already_owned(await store.get(session, lead_id), user_id)
+        if not await loads.save(session, lead.team_id, lead.pool_id, turn.state):
+            return None
+        lead = await store.get(session, lead_id)
+        await store.record(session, lead, kind="claimed", now=now, actor_id=user_id, owner_id=user_id)
+        await self._show_card(session, lead, now)
+        return lead
+
+    async def widen_offers(self, now: datetime) -> list[int]:
+        """Open every S/A offer whose first window has ended to everyone eligible (scheduler job).
+
+        Each lead changes in its own transaction with its updated card; a lead claimed meanwhile, or
+        widened by another replica, is left alone. Returns the ids widened.
+        """
+        async with self._db.sessions() as session:
+            due = await store.offers_to_widen(session, now)
+        widened = []
+        for lead_id in due:
+            async with self._db.sessions.begin() as session:
+                if not await store.widen_offer(session, lead_id, now):
+                    continue
                 lead = await store.get(session, lead_id)
-            if lead is None or lead.owner_id != user_id:
-                raise LeadError("lead_taken", owner=lead.owner_id if lead else "")
-            return lead
+                reason = Reason(ReasonCode.OFFERED, {"reps": len(lead.offered_to)})
+                await store.record(session, lead, kind="widened", now=now, reasons=[reason])
+                await self._show_card(session, lead, now)
+            widened.append(lead_id)
+        return widened
 
     async def mark_contacted(self, lead_id: int, user_id: str, now: datetime) -> LeadRecord:
         """The owner (or a manager) made first contact: the lead leaves the open load."""
@@ -589,6 +681,13 @@ def _owned_lead(lead: LeadRecord) -> OwnedLead:
     )
 
 
+def _already_owned(lead: LeadRecord | None, user_id: str) -> LeadRecord:
+    """A claim of a lead someone owns: the claimer's own lead as it is, anyone else's refused."""
+    if lead is None or lead.owner_id != user_id:
+        raise LeadError("lead_taken", owner=lead.owner_id if lead else "")
+    return lead
+
+
 def _domain_lead(record: LeadRecord) -> Lead:
     return Lead(
         id=str(record.id),
@@ -602,6 +701,14 @@ def _domain_lead(record: LeadRecord) -> Lead:
         signals=frozenset(record.signals),
         attributes=record.attributes,
     )
+
+
+def _fired_json(fired: FiredRule) -> dict[str, Any]:
+    """A fired rule as the lead keeps it: its label in every language the rules file gave."""
+    entry: dict[str, Any] = {"id": fired.rule_id, "label": fired.label.text, "points": fired.points}
+    if fired.label.by_lang:
+        entry["labels"] = dict(fired.label.by_lang)
+    return entry
 
 
 def _candidates(decision: RoutingDecision) -> list[dict[str, Any]]:

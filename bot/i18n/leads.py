@@ -32,6 +32,12 @@ ENTRIES: dict[str, Entry] = {
     "reason.offered": counted(
         "offered to {reps} rep", "offered to {reps} reps", "已推送给 {reps} 位销售", by="reps"
     ),
+    "reason.offered_first": counted(
+        "first to {reps} rep below their fair share for {minutes} min",
+        "first to {reps} reps below their fair share for {minutes} min",
+        "前 {minutes} 分钟先推送给低于应得份额的 {reps} 位销售",
+        by="reps",
+    ),
     "reason.no_eligible_rep": {
         "en": "nobody eligible ({considered} considered)",
         "zh": "无人符合条件（已考虑 {considered} 人）",
@@ -68,6 +74,11 @@ ENTRIES: dict[str, Entry] = {
         "zh": ":bust_in_silhouette: <@{owner}>：{why}",
     },
     "lead.offered_why": {"en": ":raising_hand: Open to claim: {why}", "zh": ":raising_hand: 待认领：{why}"},
+    "lead.offer.first": {
+        "en": "Offered first to {reps} (below their fair share) until {until}; then to everyone.",
+        "zh": "先推送给 {reps}（低于应得份额），{until} 之后向所有人开放。",
+    },
+    "lead.offer.everyone": {"en": "Offered to everyone.", "zh": "已向所有人开放认领。"},
     "lead.public_why": {"en": ":ocean: In the public pool: {why}", "zh": ":ocean: 已进入公海：{why}"},
     "lead.contacted": {
         "en": ":white_check_mark: Contacted by <@{owner}>",
@@ -103,6 +114,18 @@ ENTRIES: dict[str, Entry] = {
         "zh": "晚了一步：<@{owner}> 已认领该线索。",
     },
     "lead.error.not_offered": {"en": "This lead was not offered to you.", "zh": "该线索没有推送给你。"},
+    "lead.error.at_cap": counted(
+        "You are at your cap ({open}/{cap} open lead): contact one of your leads before claiming another.",
+        "You are at your cap ({open}/{cap} open leads): contact one of your leads before claiming another.",
+        "你已达上限（{open}/{cap} 条未联系线索）：请先联系手上的线索，再认领新的。",
+        by="open",
+    ),
+    "lead.error.offered_first_only": counted(
+        "This lead is offered first to reps below their fair share; everyone may claim it in {minutes} minute.",
+        "This lead is offered first to reps below their fair share; everyone may claim it in {minutes} minutes.",
+        "该线索先推送给低于应得份额的销售，{minutes} 分钟后所有人都可认领。",
+        by="minutes",
+    ),
     "lead.error.not_owner": {
         "en": "Only the lead's owner <@{owner}> or a manager can do that.",
         "zh": "只有负责人 <@{owner}> 或主管可以操作。",
@@ -159,6 +182,10 @@ ENTRIES: dict[str, Entry] = {
         "en": "*Why lead #{id} ({company}) went where it did*",
         "zh": "*线索 #{id}（{company}）的分配依据*",
     },
+    "lead.why.score": {
+        "en": "Grade {grade} ({score} pts): {rules}",
+        "zh": "等级 {grade}（{score} 分）：{rules}",
+    },
     "lead.why.decision": {
         "en": "{when} · {kind}{owner}: {reasons}",
         "zh": "{when} · {kind}{owner}：{reasons}",
@@ -182,6 +209,7 @@ ENTRIES: dict[str, Entry] = {
     "lead.kind.released": {"en": "released", "zh": "释放"},
     "lead.kind.expired": {"en": "released (not contacted)", "zh": "超时释放"},
     "lead.kind.reassigned": {"en": "reassigned", "zh": "改派"},
+    "lead.kind.widened": {"en": "offered to everyone", "zh": "向所有人开放"},
     "fairness.header": {"en": "*Lead fairness, {period}*", "zh": "*线索分配公平性，{period}*"},
     "fairness.columns": {
         "en": "rep · received (S/A/B/C) · share (fair) · median first contact · flag",

@@ -20,3 +20,8 @@ def format_moment(moment: datetime, tz: str, lang: str) -> str:
         year=local.year,
         time=local.strftime("%H:%M"),
     )
+
+
+def format_clock(moment: datetime, tz: str) -> str:
+    """`10:20`: the time of day in the zone, for moments within the next hours."""
+    return moment.astimezone(ZoneInfo(tz)).strftime("%H:%M")

@@ -7,9 +7,11 @@ source, a pool) are shown by their catalogue label, never as the id itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -21,6 +23,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import CATALOGUE, humanise, label, t
+from bot.render.dates import format_clock
 from domain.leads import Reason
 
 ACTION_CLAIM = "lead_claim"
@@ -48,6 +51,8 @@ class LeadCard:
     owner_id: str | None
     why: Sequence[Reason]
     released_from: Sequence[str] = ()
+    offered_first: Sequence[str] = ()
+    offer_widens_at: datetime | None = None
 
 
 # Reason parameters that hold an id, and the catalogue labels they are shown by.
@@ -72,19 +77,28 @@ def reasons_text(reasons: Sequence[Reason], lang: str) -> str:
     return separator.join(reason_text(r, lang) for r in reasons)
 
 
+def fired_label(fired: Mapping[str, Any], lang: str) -> str:
+    """A fired scoring rule's label in `lang`, as stored on the lead (one text, or one per language)."""
+    return fired.get("labels", {}).get(lang, fired["label"])
+
+
+def fired_text(fired: Sequence[tuple[str, int]], lang: str) -> str:
+    """Scoring rules that fired, `Asked for a trial +20, Website form +10`, biggest effect first."""
+    separator = "，" if lang == "zh" else ", "
+    return separator.join(f"{label} {points:+d}" for label, points in sorted(fired, key=lambda f: -abs(f[1])))
+
+
 def budget_text(low: Decimal | None, high: Decimal | None, lang: str) -> str:
     """`50,000–80,000`, one figure, or a dash."""
     figures = [f"{value:,.0f}" for value in (low, high) if value is not None]
     return "–".join(dict.fromkeys(figures)) or t(lang, "lead.none")
 
 
-def render_lead_card(card: LeadCard, lang: str) -> tuple[str, list[dict]]:
-    """The card's notification text and blocks."""
+def render_lead_card(card: LeadCard, lang: str, tz: str = "UTC") -> tuple[str, list[dict]]:
+    """The card's notification text and blocks; times are shown in `tz`."""
     none = t(lang, "lead.none")
     why = reasons_text(card.why, lang)
-    top_reasons = ", ".join(
-        f"{label} {points:+d}" for label, points in sorted(card.fired, key=lambda f: -abs(f[1]))[:3]
-    )
+    top_reasons = fired_text(sorted(card.fired, key=lambda f: -abs(f[1]))[:3], lang)
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(
@@ -114,7 +128,7 @@ def render_lead_card(card: LeadCard, lang: str) -> tuple[str, list[dict]]:
                 MarkdownTextObject(text=t(lang, "lead.score_reasons", reasons=top_reasons or none)),
             ]
         ),
-        SectionBlock(text=MarkdownTextObject(text=_status_line(card, why, lang))),
+        SectionBlock(text=MarkdownTextObject(text=_status_line(card, why, lang, tz))),
     ]
     notes = []
     if card.released_from:
@@ -129,14 +143,22 @@ def render_lead_card(card: LeadCard, lang: str) -> tuple[str, list[dict]]:
     return text, [block.to_dict() for block in blocks]
 
 
-def _status_line(card: LeadCard, why: str, lang: str) -> str:
+def _status_line(card: LeadCard, why: str, lang: str, tz: str) -> str:
     if card.status == "contacted" and card.owner_id:
         return t(lang, "lead.contacted", owner=card.owner_id)
     if card.owner_id:
         return t(lang, "lead.owner_why", owner=card.owner_id, why=why)
     if card.status == "offered":
-        return t(lang, "lead.offered_why", why=why)
+        return f"{t(lang, 'lead.offered_why', why=why)}\n{offer_phase_text(card, lang, tz)}"
     return t(lang, "lead.public_why", why=why)
+
+
+def offer_phase_text(card: LeadCard, lang: str, tz: str) -> str:
+    """Who may claim an offered lead: the reps below their fair share until a time, or everyone."""
+    if card.offered_first and card.offer_widens_at is not None:
+        reps = ", ".join(f"<@{user}>" for user in card.offered_first)
+        return t(lang, "lead.offer.first", reps=reps, until=format_clock(card.offer_widens_at, tz))
+    return t(lang, "lead.offer.everyone")
 
 
 def _buttons(card: LeadCard, lang: str) -> list[ButtonElement]:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import t
 from bot.people import PeopleDirectory, Person
 from bot.render.activity_card import ActivityCard, render_card, render_undone
-from bot.render.lead_card import LeadCard, reasons_text, render_lead_card
+from bot.render.lead_card import LeadCard, fired_label, reasons_text, render_lead_card
 from config.rules import Rules
 from config.settings import Settings
 from domain.leads import Reason
@@ -163,13 +163,15 @@ async def render_lead_card_message(context: RenderContext, message: ClaimedMessa
         budget_max=lead.budget_max,
         grade=lead.grade,
         score=lead.score,
-        fired=[(f["label"], f["points"]) for f in lead.fired_rules],
+        fired=[(fired_label(f, lang), f["points"]) for f in lead.fired_rules],
         status=lead.status,
         owner_id=lead.owner_id,
         why=why or [Reason("pool", {"pool": lead.pool_id})],
         released_from=lead.released_from,
+        offered_first=lead.offered_first,
+        offer_widens_at=lead.offer_widens_at,
     )
-    text, blocks = render_lead_card(card, lang)
+    text, blocks = render_lead_card(card, lang, context.settings.closeloop_tz)
     return Rendered(text, blocks)
 
 

@@ -17,6 +17,7 @@ from domain.leads import Grade, Lead, Reason, Rep, RepState
 from domain.release import OwnedLead, due_for_release
 from domain.routing import (
     BudgetBand,
+    OfferPhase,
     Outcome,
     Pool,
     PoolMode,
@@ -26,7 +27,10 @@ from domain.routing import (
     RoutingTable,
     advance,
     choose_pool,
+    claim_turn,
     explain,
+    may_claim_offer,
+    offer_phase,
     route,
     skipped_by_reason,
 )
@@ -282,6 +286,101 @@ def test_a_public_pool_lead_claimed_later_counts_against_the_claimer_cap() -> No
     state = advance(RoutingState(), decision, claimed_by="alice")
 
     assert state.reps["alice"].open_uncontacted == 1
+
+
+# --- fair offers: first to those below their share, claims count like assignments -------------------
+
+
+def test_a_claim_at_cap_is_refused_and_changes_nothing() -> None:
+    offer = Pool(id="east", mode=PoolMode.OFFER, cap=2)
+    routing = table([rep("alice"), rep("bo")], offer)
+    full = with_rep_state(RoutingState(), "alice", RepState(open_uncontacted=2))
+
+    turn = claim_turn(lead(), Grade.B, "east", routing, full, routing.rep("alice"), START)
+
+    assert turn.refusal == Reason(ReasonCode.AT_CAP, {"open": 2, "cap": 2})
+    assert turn.state == full
+
+
+def test_a_claim_moves_the_claimer_on_in_the_rotation_like_an_assignment() -> None:
+    offer = Pool(id="east", mode=PoolMode.OFFER)
+    routing = table([rep("alice"), rep("bo")], offer)
+
+    turn = claim_turn(lead(), Grade.B, "east", routing, RoutingState(), routing.rep("bo"), START)
+
+    assert turn.refusal is None and turn.state.reps["bo"].open_uncontacted == 1
+    rotation = turn.state.pools["east"]
+    assert rotation.turn == 1 and rotation.slots["bo"].position == 1.0 and "alice" not in rotation.slots
+    # The same figures `advance` gives when the rotation picks bo in an assign pool.
+    assign = table([rep("alice"), rep("bo")], Pool(id="east"))
+    picked = route(lead(), Grade.B, assign, with_rep_state(RoutingState(), "alice", RepState(9)), START)
+    assert picked.owner == "bo"
+    assert advance(RoutingState(), picked).pools["east"].slots["bo"] == rotation.slots["bo"]
+
+
+def test_a_claim_of_a_lead_outside_the_claimers_cover_only_adds_to_their_load() -> None:
+    routing = table([rep("alice", regions=("West",))], Pool(id="east", mode=PoolMode.OFFER))
+
+    turn = claim_turn(lead(), Grade.B, "east", routing, RoutingState(), routing.rep("alice"), START)
+
+    assert turn.state.reps["alice"].open_uncontacted == 1 and turn.state.pools == {}
+
+
+def test_an_s_lead_is_offered_first_to_the_reps_furthest_below_their_share() -> None:
+    offer = Pool(id="east", mode=PoolMode.OFFER, offer_first_window=timedelta(minutes=10))
+    routing = table([rep("alice"), rep("bo"), rep("chen")], offer)
+    state = RoutingState()
+    for claimer in ("alice", "bo"):
+        state = claim_turn(lead(), Grade.B, "east", routing, state, routing.rep(claimer), START).state
+
+    decision = route(lead("L9"), Grade.S, routing, state, START)
+
+    assert decision.offered_to == ("chen", "alice", "bo")
+    assert decision.offered_first == ("chen",)
+    assert decision.widens_at == START + timedelta(minutes=10)
+    assert [r.code for r in explain(decision)] == ["pool", "offered", "offered_first"]
+    assert explain(decision)[-1].params == {"reps": 1, "minutes": 10}
+
+
+def test_new_reps_are_offered_s_and_a_leads_first_while_their_share_is_due() -> None:
+    offer = Pool(id="east", mode=PoolMode.OFFER)
+    routing = table([rep("alice"), rep("dan", joined=NEWCOMER), rep("eve", joined=NEWCOMER)], offer)
+
+    decision = route(lead(), Grade.A, routing, RoutingState(), START)
+
+    assert decision.offered_first == ("dan", "eve") and decision.widens_at is not None
+
+
+@pytest.mark.parametrize(
+    ("grade", "roster", "window"),
+    [
+        (Grade.B, ("alice", "bo"), 10),  # B and C leads go to everyone at once
+        (Grade.S, ("alice", "bo"), 10),  # everyone level: nobody is further below than the rest
+        (Grade.S, ("alice",), 10),
+        (Grade.S, ("alice", "bo"), 0),  # the window switched off in the rules
+    ],
+)
+def test_when_there_is_no_first_window(grade: Grade, roster: tuple[str, ...], window: int) -> None:
+    offer = Pool(id="east", mode=PoolMode.OFFER, offer_first_window=timedelta(minutes=window))
+    routing = table([rep(name) for name in roster], offer)
+    decision = route(lead(), grade, routing, RoutingState(), START)
+
+    assert decision.offered_first == () and decision.widens_at is None
+    assert "offered_first" not in [r.code for r in explain(decision)]
+
+
+def test_only_the_first_group_may_claim_until_the_window_ends_then_everyone() -> None:
+    widens = START + timedelta(minutes=10)
+    offered, first = ("alice", "bo", "chen"), ("chen",)
+
+    assert offer_phase(widens, START) is OfferPhase.FIRST
+    assert offer_phase(widens, widens) is OfferPhase.EVERYONE
+    assert offer_phase(None, START) is OfferPhase.EVERYONE
+    assert may_claim_offer("chen", offered, first, widens, START)
+    assert not may_claim_offer("alice", offered, first, widens, widens - timedelta(seconds=1))
+    assert may_claim_offer("alice", offered, first, widens, widens)
+    assert not may_claim_offer("zoe", offered, first, widens, widens)
+    assert may_claim_offer("alice", offered, (), None, START)
 
 
 # --- why the owner -------------------------------------------------------------------------------------
@@ -578,6 +677,9 @@ def check_decision(decision: RoutingDecision, roster: dict[str, Rep], excluded: 
         assert decision.owner_reason is not None
     elif decision.outcome is Outcome.OFFERED:
         assert decision.offered_to == tuple(r.user_id for r in decision.eligible)
+        # A first window, when there is one, is for some but never all of the offered reps.
+        assert bool(decision.offered_first) == (decision.widens_at is not None)
+        assert set(decision.offered_first) < set(decision.offered_to) or not decision.offered_first
     else:
         assert decision.eligible == ()
         assert decision.notify_manager

@@ -20,6 +20,7 @@ from domain.scoring import (
     FiredRule,
     GradeThresholds,
     HasSignal,
+    RuleLabel,
     ScoreCard,
     ScoringRule,
     score_lead,
@@ -29,12 +30,14 @@ CREATED = datetime(2024, 6, 3, 9, tzinfo=UTC)
 
 CARD = ScoreCard(
     (
-        ScoringRule("website_form", "Website form", 10, HasSignal("website_form")),
-        ScoringRule("wechat_contact", "WeChat contact", 10, HasSignal("wechat_contact")),
-        ScoringRule("phone_inquiry", "Phone inquiry", 15, HasSignal("phone_inquiry")),
-        ScoringRule("page_dwell", "Long visit", 5, AttributeIs("page_dwell_seconds", Comparison.GT, 120)),
-        ScoringRule("trial_request", "Trial", 20, HasSignal("trial_request")),
-        ScoringRule("competitor", "Competitor employee", -30, HasSignal("competitor_employee")),
+        ScoringRule("website_form", RuleLabel("Website form"), 10, HasSignal("website_form")),
+        ScoringRule("wechat_contact", RuleLabel("WeChat contact"), 10, HasSignal("wechat_contact")),
+        ScoringRule("phone_inquiry", RuleLabel("Phone inquiry"), 15, HasSignal("phone_inquiry")),
+        ScoringRule(
+            "page_dwell", RuleLabel("Long visit"), 5, AttributeIs("page_dwell_seconds", Comparison.GT, 120)
+        ),
+        ScoringRule("trial_request", RuleLabel("Trial"), 20, HasSignal("trial_request")),
+        ScoringRule("competitor", RuleLabel("Competitor employee"), -30, HasSignal("competitor_employee")),
     )
 )
 
@@ -47,8 +50,8 @@ def test_score_lists_every_fired_rule_with_its_points_in_rule_order() -> None:
     score = score_lead(lead(signals=frozenset({"trial_request", "website_form"})), CARD)
 
     assert score.fired == (
-        FiredRule("website_form", "Website form", 10),
-        FiredRule("trial_request", "Trial", 20),
+        FiredRule("website_form", RuleLabel("Website form"), 10),
+        FiredRule("trial_request", RuleLabel("Trial"), 20),
     )
     assert score.points == 30
     assert score.grade is Grade.B
@@ -68,7 +71,7 @@ def test_negative_rule_pulls_the_grade_down() -> None:
 
     assert score.points == 15
     assert score.grade is Grade.C
-    assert FiredRule("competitor", "Competitor employee", -30) in score.fired
+    assert FiredRule("competitor", RuleLabel("Competitor employee"), -30) in score.fired
 
 
 def test_a_lead_with_no_signals_scores_zero_and_is_grade_c() -> None:
@@ -134,7 +137,7 @@ def test_page_dwell_must_exceed_120_seconds() -> None:
     ],
 )
 def test_conditions_on_each_lead_fact(condition: Condition, facts: dict[str, Any], matches: bool) -> None:
-    card = ScoreCard((ScoringRule("rule", "Rule", 7, condition),))
+    card = ScoreCard((ScoringRule("rule", RuleLabel("Rule"), 7, condition),))
 
     assert score_lead(lead(**facts), card).points == (7 if matches else 0)
 
@@ -148,7 +151,7 @@ def test_score_is_the_sum_of_fired_rules_and_grade_follows_the_total(
 ) -> None:
     card = ScoreCard(
         tuple(
-            ScoringRule(f"r{i}", f"Rule {i}", points, HasSignal(name))
+            ScoringRule(f"r{i}", RuleLabel(f"Rule {i}"), points, HasSignal(name))
             for i, (points, name) in enumerate(rules)
         )
     )

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import SimulatedClock
-from scheduler.jobs import JOBS
+from scheduler.jobs import JOBS, run_due_jobs
 from storage.models import Activity, Customer, LeadDecision, LeadRecord
 from tests.support.harness import RunningBot, settings_for, start_bot
 from tests.support.payloads import (
@@ -367,3 +367,71 @@ async def test_a_nul_character_in_any_text_field_is_named_and_refused(
     status, body = await post_lead(running, GOOD | {field: value})
     assert status == 422 and set(body["fields"]) == {field} and "NUL" in body["fields"][field]
     assert await lead_count(running) == 0
+
+
+HOT = GOOD | {
+    "company": "Hot Pumps",
+    "phone": "021-5555 0000",
+    "region": "North",
+    "signals": ["website_form", "trial_request", "phone_inquiry", "wechat_contact"],
+}
+
+
+async def test_an_s_lead_goes_first_to_the_new_rep_then_the_tick_opens_it_to_everyone(
+    database_url: str, slack: SlackApiStub, tmp_path: Path
+) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(RULES, encoding="utf-8")
+    clock = SimulatedClock(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))  # 10:00 in Shanghai
+    settings = settings_for(database_url, slack.base_url, closeloop_rules=rules, closeloop_intake_token=TOKEN)
+    running = await start_bot(settings, slack, clock=clock)
+    try:
+        _, body = await post_lead(running, HOT)
+        assert body["grade"] == "S" and body["owner"] is None
+        lead = await carded_lead(running, body["id"])
+        card = str(slack.last("chat.postMessage").args["blocks"])
+        assert "Offered first to <@UWANG> (below their fair share) until 10:10; then to everyone." in card
+        assert "Asked for a trial +20" in card
+
+        await running.interact(
+            block_action("UBOB", "CNORTH", lead.card_ts, button("lead_claim", str(lead.id)))
+        )
+        [refusal] = slack.calls("chat.postEphemeral")
+        assert (
+            refusal.args["user"] == "UBOB" and "everyone may claim it in 10 minutes" in refusal.args["text"]
+        )
+
+        clock.advance(timedelta(minutes=10))
+        assert "widen_first_offers" in await run_due_jobs(running.bot.services, clock.now())
+        await running.settle()
+        assert "Offered to everyone." in str(slack.last("chat.update").args["blocks"])
+        await running.interact(
+            block_action("UBOB", "CNORTH", lead.card_ts, button("lead_claim", str(lead.id)))
+        )
+        async with running.db.sessions() as session:
+            assert (await session.get(LeadRecord, body["id"])).owner_id == "UBOB"
+
+        why = await running.command("UWANG", "CNORTH", f"lead why {body['id']}")
+        assert "申请试用 +20" in why["text"] and "向所有人开放" in why["text"]
+        why = await running.command("UBOB", "CNORTH", f"lead why {body['id']}")
+        assert (
+            "Asked for a trial +20" in why["text"] and "first to 1 rep below their fair share" in why["text"]
+        )
+    finally:
+        await running.stop()
+
+
+async def test_a_rep_at_cap_is_told_so_when_claiming(running: RunningBot) -> None:
+    ids = []
+    for n in range(6):
+        more = {"region": "North", "phone": f"010-7777 000{n}", "company": f"North{n}"}
+        ids.append((await post_lead(running, GOOD | more))[1]["id"])
+    desk, now = running.bot.services.leads, running.bot.services.clock.now()
+    for lead_id in ids[:5]:
+        await desk.claim(lead_id, "UBOB", now)
+    lead = await carded_lead(running, ids[5])
+    await running.interact(block_action("UBOB", "CNORTH", lead.card_ts, button("lead_claim", str(lead.id))))
+    [refusal] = running.slack.calls("chat.postEphemeral")
+    assert refusal.args["user"] == "UBOB" and "You are at your cap (5/5 open leads)" in refusal.args["text"]
+    async with running.db.sessions() as session:
+        assert (await session.get(LeadRecord, lead.id)).owner_id is None

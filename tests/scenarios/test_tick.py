@@ -24,6 +24,7 @@ JOB_NAMES = {
     "purge_sent_outbox",
     "release_uncontacted_leads",
     "refresh_rep_statuses",
+    "widen_first_offers",
 }
 
 

@@ -8,11 +8,11 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from config.lead_rules import LeadRules
 from storage.db import Database
-from storage.models import LeadDecision, LeadRecord
+from storage.models import LeadDecision, LeadRecord, OutboxMessage, PoolRotationRecord
 from usecases.lead_input import LeadInput
 from usecases.leads import LeadDesk, LeadError
 
@@ -163,3 +163,142 @@ async def test_a_merge_never_takes_a_phone_another_lead_has(desk: LeadDesk) -> N
     )
     assert merged.merged and merged.lead.id == no_phone.lead.id
     assert merged.lead.phone_key is None and merged.lead.region == "East"
+
+
+# --- fair offers ------------------------------------------------------------------------------------
+
+OFFER_RULES = LeadRules.model_validate(
+    {
+        "cap": 2,
+        "offer_first_window_minutes": 10,
+        "scoring": [
+            {"id": "trial", "label": {"en": "Asked for a trial", "zh": "申请试用"}, "points": 70,
+             "when": {"signal": "trial_request"}},
+            {"id": "form", "label": "Website form", "points": 10, "when": {"signal": "website_form"}},
+        ],
+        "pools": [{"id": "north", "channel": "CNORTH", "regions": ["North"], "mode": "offer"}],
+        "reps": [
+            {"user_id": "UALICE", "name": "Alice", "joined": "2024-01-01", "regions": ["North"]},
+            {"user_id": "UBOB", "name": "Bob", "joined": "2024-01-01", "regions": ["North"]},
+            {"user_id": "UCHEN", "name": "Chen", "joined": "2024-01-01", "regions": ["North"]},
+        ],
+    }
+)  # fmt: skip
+
+
+@pytest.fixture
+async def offer_desk(database_url: str) -> AsyncIterator[LeadDesk]:
+    database = Database(database_url)
+    await database.upgrade()
+    yield LeadDesk(database, OFFER_RULES)
+    await database.dispose()
+
+
+async def test_a_rep_at_cap_cannot_claim(offer_desk: LeadDesk) -> None:
+    leads = [await offer_desk.intake(TEAM, lead(f"Cap{n}", region="North"), NOW) for n in range(3)]
+    for placed in leads[:2]:
+        await offer_desk.claim(placed.lead.id, "UALICE", NOW)
+    with pytest.raises(LeadError) as refused:
+        await offer_desk.claim(leads[2].lead.id, "UALICE", NOW)
+    assert refused.value.code == "at_cap" and refused.value.params == {"open": 2, "cap": 2}
+    assert (await offer_desk.lead(leads[2].lead.id)).owner_id is None
+    await offer_desk.mark_contacted(leads[0].lead.id, "UALICE", NOW)
+    assert (await offer_desk.claim(leads[2].lead.id, "UALICE", NOW)).owner_id == "UALICE"
+
+
+async def rotation_of(desk: LeadDesk, pool_id: str) -> tuple[dict, int]:
+    async with desk._db.sessions() as session:
+        row = await session.get(PoolRotationRecord, (TEAM, pool_id))
+    return (row.state, row.version) if row else ({}, 0)
+
+
+async def test_claims_move_the_offer_pools_rotation(offer_desk: LeadDesk) -> None:
+    first = await offer_desk.intake(TEAM, lead("Rot1", region="North"), NOW)
+    second = await offer_desk.intake(TEAM, lead("Rot2", region="North"), NOW)
+    assert await rotation_of(offer_desk, "north") == ({}, 0)  # offering alone moves nothing
+    await offer_desk.claim(first.lead.id, "UBOB", NOW)
+    state, version = await rotation_of(offer_desk, "north")
+    assert version == 1 and state["turn"] == 1 and set(state["slots"]) == {"UBOB"}
+    await offer_desk.claim(second.lead.id, "UCHEN", NOW)
+    state, version = await rotation_of(offer_desk, "north")
+    assert version == 2 and set(state["slots"]) == {"UBOB", "UCHEN"}
+    # So the next S lead goes first to the one rep who has claimed nothing.
+    hot = await offer_desk.intake(TEAM, lead("Hot1", region="North", signals=["trial_request"]), NOW)
+    assert hot.lead.grade == "S" and hot.lead.offered_first == ["UALICE"]
+    assert hot.lead.offer_widens_at == NOW + timedelta(minutes=10)
+
+
+async def test_a_public_pool_claim_counts_against_the_cap_too(desk: LeadDesk) -> None:
+    for n in range(10):  # Alice and Bob at their cap of 5; the default pool has no fallback owner
+        await desk.intake(TEAM, lead(f"Full{n:04d}"), NOW)
+    public = await desk.intake(TEAM, lead("Nowhere", region="West"), NOW)
+    assert public.lead.status == "public"
+    with pytest.raises(LeadError) as refused:
+        await desk.claim(public.lead.id, "UBOB", NOW)
+    assert refused.value.code == "at_cap"
+    assert (await desk.claim(public.lead.id, "UCHEN", NOW)).owner_id == "UCHEN"
+    assert await desk.open_load(TEAM, "UCHEN", NOW) == 1
+    # Chen does not cover West, so the default pool's rotation has no place to move them on.
+    assert await rotation_of(desk, "default") == ({}, 0)
+
+
+async def test_only_the_first_group_claims_until_the_job_widens_the_offer(offer_desk: LeadDesk) -> None:
+    warm = await offer_desk.intake(TEAM, lead("Warm1", region="North"), NOW)
+    await offer_desk.claim(warm.lead.id, "UALICE", NOW)
+    hot = await offer_desk.intake(TEAM, lead("Hot2", region="North", signals=["trial_request"]), NOW)
+    assert set(hot.lead.offered_first) == {"UBOB", "UCHEN"}
+    with pytest.raises(LeadError) as refused:
+        await offer_desk.claim(hot.lead.id, "UALICE", NOW + timedelta(minutes=4))
+    assert refused.value.code == "offered_first_only" and refused.value.params == {"minutes": 6}
+
+    assert await offer_desk.widen_offers(NOW + timedelta(minutes=9)) == []
+    assert await offer_desk.widen_offers(NOW + timedelta(minutes=10)) == [hot.lead.id]
+    assert await offer_desk.widen_offers(NOW + timedelta(minutes=11)) == []  # once
+    widened = await offer_desk.lead(hot.lead.id)
+    assert widened.offer_widens_at is None and widened.status == "offered"
+    async with offer_desk._db.sessions() as session:
+        kinds = list(
+            await session.scalars(select(LeadDecision.kind).where(LeadDecision.lead_id == hot.lead.id))
+        )
+        cards = list(await session.scalars(select(OutboxMessage.dedupe_key)))
+    assert kinds == ["routed", "widened"] and f"lead-card:{hot.lead.id}" in cards
+    assert (await offer_desk.claim(hot.lead.id, "UALICE", NOW + timedelta(minutes=11))).owner_id == "UALICE"
+
+
+async def test_a_claimed_lead_is_not_widened(offer_desk: LeadDesk) -> None:
+    warm = await offer_desk.intake(TEAM, lead("Warm2", region="North"), NOW)
+    await offer_desk.claim(warm.lead.id, "UALICE", NOW)
+    hot = await offer_desk.intake(TEAM, lead("Hot3", region="North", signals=["trial_request"]), NOW)
+    await offer_desk.claim(hot.lead.id, "UBOB", NOW + timedelta(minutes=1))
+    assert await offer_desk.widen_offers(NOW + timedelta(minutes=10)) == []
+
+
+async def test_scoring_labels_keep_both_languages_or_the_one_text(offer_desk: LeadDesk) -> None:
+    placed = await offer_desk.intake(
+        TEAM, lead("Labels", region="North", signals=["trial_request", "website_form"]), NOW
+    )
+    assert placed.lead.fired_rules == [
+        {"id": "trial", "label": "Asked for a trial", "labels": {"en": "Asked for a trial", "zh": "申请试用"},
+         "points": 70},
+        {"id": "form", "label": "Website form", "points": 10},
+    ]  # fmt: skip
+
+
+async def test_a_batch_reads_the_reps_loads_once(desk: LeadDesk) -> None:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = desk._db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await desk.intake_many(TEAM, [lead(f"Few{n:04d}") for n in range(5)], NOW)
+        few = len(statements)
+        statements.clear()
+        await desk.intake_many(TEAM, [lead(f"Many{n:04d}", region="North") for n in range(25)], NOW)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    loads = [s for s in statements if "lead_decisions.kind" in s and "lead_decisions.owner_id" in s]
+    assert len(loads) == 1  # rep_states' stale-lead count: once for the batch, not per lead
+    assert len(statements) / 25 <= few / 5 * 1.2
