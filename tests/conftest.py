@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.databases import database_params, fresh_database_url
 from tests.support.harness import RunningBot, settings_for, start_bot
+from tests.support.processes import end_leftovers
 from tests.support.slack_api import SlackApiStub
 
 
@@ -35,3 +36,10 @@ async def running(database_url: str, slack: SlackApiStub) -> AsyncIterator[Runni
     bot = await start_bot(settings_for(database_url, slack.base_url), slack)
     yield bot
     await bot.stop()
+
+
+@pytest.fixture(autouse=True)
+async def no_process_left_behind() -> AsyncIterator[None]:
+    """A `closeloop run` a test started never outlives it, whatever the test's outcome."""
+    yield
+    await end_leftovers()

@@ -12,6 +12,19 @@ import aiohttp
 
 from tests.support.harness import BOT_TOKEN, SIGNING_SECRET
 
+# Every `closeloop run` a test started: the conftest ends those still running after each test, so a
+# failed assertion never leaves one behind to take the next test's events and messages.
+STARTED: list[asyncio.subprocess.Process] = []
+
+
+async def end_leftovers() -> None:
+    """Kill every process a test started and left running."""
+    while STARTED:
+        process = STARTED.pop()
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -51,6 +64,7 @@ async def start_closeloop(
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
+    STARTED.append(process)
     url = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as http:
         for _ in range(200):
