@@ -259,7 +259,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=10_000, help="direct messages to queue")
     parser.add_argument("--reps", type=int, default=1_000, help="readers they are spread over")
-    parser.add_argument("--rate", type=int, default=200, help="stand-in's chat.postMessage limit per second")
+    parser.add_argument("--rate", type=int, default=100, help="stand-in's chat.postMessage limit per second")
     return parser.parse_args()
 
 

@@ -196,6 +196,8 @@ class DeliveryWorker:
             else:
                 channel, ts = await self._update(message, rendered)
             await self._complete(message, channel, ts, kind.remember)
+            if kind.after_sent is not None:
+                await self._follow_up(kind.after_sent, message)
         except _Transient as problem:
             await self._retry(message, problem)
         except SlackApiError as error:
@@ -317,6 +319,13 @@ class DeliveryWorker:
         return reply
 
     # outcomes
+
+    async def _follow_up(self, step: Callable[..., Any], message: ClaimedMessage) -> None:
+        """Best effort: the message is out whatever happens here."""
+        try:
+            await step(self._context, message)
+        except Exception as error:
+            log.warning("outbox %s: follow-up after sending failed: %r", message.id, error)
 
     async def _complete(
         self, message: ClaimedMessage, channel: str, ts: str, remember: Callable[..., Any] | None

@@ -27,6 +27,7 @@ METHOD_TIERS: Mapping[str, tuple[float, int]] = {
     "users.info": TIER_4,
 }
 PER_CHANNEL_SECONDS = 1.0
+POST_MARGIN = 0.95
 OUTAGE_BACKOFF_MAX = 30.0
 
 
@@ -55,7 +56,9 @@ class Pacer:
 
     def __init__(self, post_rate: float, *, channel_seconds: float = PER_CHANNEL_SECONDS):
         self._buckets = {method: _Bucket(rate, burst) for method, (rate, burst) in METHOD_TIERS.items()}
-        self._buckets["chat.postMessage"] = _Bucket(post_rate, max(1.0, post_rate))
+        # No saved-up burst for posts, and a little under the rate: Slack counts per window, and one
+        # post over the limit costs a whole Retry-After of silence, far more than the margin.
+        self._buckets["chat.postMessage"] = _Bucket(post_rate * POST_MARGIN, 1.0)
         self._channel_seconds = channel_seconds
         self._channel_next: dict[str, float] = {}
         self._held_until: dict[str, float] = {}

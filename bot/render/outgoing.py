@@ -59,13 +59,15 @@ class MessageKind:
     `ephemeral`: shown to `payload["user"]` only (`chat.postEphemeral`; never updated).
     `dm_fallback`: the payload key naming whom to message directly when the bot may not post in the
     channel. `remember`: stores where the message landed on the object it shows, in the same
-    transaction that marks the row sent.
+    transaction that marks the row sent. `after_sent`: a follow-up read from Slack once the message is
+    out, never worth delaying it for (and never a reason to send it again).
     """
 
     render: Renderer
     ephemeral: bool = False
     dm_fallback: str | None = None
     remember: Remember | None = None
+    after_sent: Callable[[RenderContext, ClaimedMessage], Awaitable[None]] | None = None
 
 
 async def _reader(context: RenderContext, message: ClaimedMessage, user_id: str) -> Person:
@@ -83,7 +85,10 @@ async def render_record_card(context: RenderContext, message: ClaimedMessage) ->
         text, blocks = render_undone(payload["activity_id"], payload["author"], reader.lang)
         return Rendered(text, blocks)
     reader = await _reader(context, message, activity.author_id)
-    await _fill_permalink(context, activity.id, activity.channel_id, activity.thread_ts, activity.permalink)
+    if message.message_ts is not None:  # an update: a permalink the first send could not get, now
+        await _fill_permalink(
+            context, activity.id, activity.channel_id, activity.thread_ts, activity.permalink
+        )
     async with context.db.sessions() as session:
         customer = await customers.get(session, activity.customer_id) if activity.customer_id else None
         choices = (
@@ -107,6 +112,17 @@ async def render_record_card(context: RenderContext, message: ClaimedMessage) ->
     )
     text, blocks = render_card(card, reader.lang, reader.tz)
     return Rendered(text, blocks)
+
+
+async def permalink_after_post(context: RenderContext, message: ClaimedMessage) -> None:
+    """Once the card is out, the thread's permalink for the record: the card does not show it, so
+    the card never waits for it. Should Slack not answer now, the card's next update asks again."""
+    async with context.db.sessions() as session:
+        activity = await activities.get(session, message.payload["activity_id"])
+    if activity is not None:
+        await _fill_permalink(
+            context, activity.id, activity.channel_id, activity.thread_ts, activity.permalink
+        )
 
 
 async def _fill_permalink(
@@ -222,7 +238,12 @@ async def render_unplaced_lead(context: RenderContext, message: ClaimedMessage) 
 
 
 MESSAGE_KINDS: dict[str, MessageKind] = {
-    "record_card": MessageKind(render_record_card, dm_fallback="author", remember=remember_record_card),
+    "record_card": MessageKind(
+        render_record_card,
+        dm_fallback="author",
+        remember=remember_record_card,
+        after_sent=permalink_after_post,
+    ),
     "record_undone": MessageKind(render_record_undone),
     "lead_card": MessageKind(render_lead_card_message, remember=remember_lead_card),
     "text": MessageKind(render_text),
