@@ -16,6 +16,8 @@ from slack_sdk.errors import SlackApiError
 from bot.services import Services
 from domain.archive import has_archive_tag
 from domain.conversation import SeenMessage
+from handlers.command_table import COMMANDS
+from usecases.mentions import answer_mention
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +30,35 @@ def event_handler(services: Services) -> EventHandler:
 
     async def handle_event(body: dict[str, Any]) -> None:
         event = body.get("event") or {}
+        team_id = body.get("team_id") or event.get("team") or ""
         if event.get("type") == "message":
-            await on_message(services, body.get("team_id") or event.get("team") or "", event)
+            await on_message(services, team_id, event)
+        elif event.get("type") == "app_mention":
+            await on_mention(services, team_id, event)
 
     return handle_event
+
+
+async def on_mention(services: Services, team_id: str, event: dict[str, Any]) -> None:
+    """`@closeloop` with nothing to do: the help, in the thread, in the mentioner's language.
+
+    A mention that carries `#archive` is a message event too, and is archived there instead.
+    """
+    if event.get("bot_id") or not event.get("user"):
+        return
+    if has_archive_tag(event.get("text") or "", services.rules.archive_syntax):
+        return
+    # Only a help text waits on this look-up; if Slack cannot answer, the team's language is used.
+    person = await services.people.lookup(services.slack, team_id, event["user"], services.clock.now())
+    await answer_mention(
+        services.db,
+        team_id=team_id,
+        channel_id=event["channel"],
+        thread_ts=event.get("thread_ts") or event["ts"],
+        mention_ts=event["ts"],
+        help_text=COMMANDS.help_text(person.lang),
+        now=services.clock.now(),
+    )
 
 
 async def on_message(services: Services, team_id: str, event: dict[str, Any]) -> None:

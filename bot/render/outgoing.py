@@ -205,6 +205,11 @@ async def render_text(context: RenderContext, message: ClaimedMessage) -> Render
     return Rendered(t(reader.lang, payload["key"], **payload.get("params", {})))
 
 
+async def render_prepared_text(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """Text the use case already wrote in the reader's language (the help, for a mention)."""
+    return Rendered(message.payload["text"])
+
+
 async def render_unplaced_lead(context: RenderContext, message: ClaimedMessage) -> Rendered:
     """A manager's DM: nobody could take a lead, why, and who was skipped for what."""
     payload = message.payload
@@ -247,6 +252,7 @@ MESSAGE_KINDS: dict[str, MessageKind] = {
     "record_undone": MessageKind(render_record_undone),
     "lead_card": MessageKind(render_lead_card_message, remember=remember_lead_card),
     "text": MessageKind(render_text),
+    "prepared_text": MessageKind(render_prepared_text),
     "ephemeral_text": MessageKind(render_text, ephemeral=True),
     "unplaced_lead": MessageKind(render_unplaced_lead),
 }

@@ -163,3 +163,24 @@ async def test_a_log_where_the_bot_is_not_a_member_goes_to_a_dm(running: Running
     assert direct.args["channel"] == "UALICE"  # Slack delivers a post to a user id as the app's DM
     [record] = await activities(running)
     assert record.card_channel.startswith("D")
+
+
+def mention(running: RunningBot, user: str, text: str) -> dict:
+    ts = running.next_ts()
+    return {"type": "app_mention", "channel": CHANNEL, "user": user, "text": text, "ts": ts, "event_ts": ts}
+
+
+async def test_a_mention_is_answered_in_its_thread_with_the_help_once(running: RunningBot) -> None:
+    event = mention(running, "UWANG", "<@UBOT> 你能做什么？")
+    await running.send_event(event, event_id="EvMENTION1")
+    await running.send_event(event, event_id="EvMENTION2")  # the same mention delivered twice
+    await running.settle()
+    [reply] = running.slack.calls("chat.postMessage")
+    assert reply.args["channel"] == CHANNEL and reply.args["thread_ts"] == event["ts"]
+    assert "closeloop 命令" in reply.args["text"] and "/closeloop log" in reply.args["text"]
+
+
+async def test_a_mention_that_archives_gets_no_help(running: RunningBot) -> None:
+    await running.send_event(mention(running, "UALICE", "<@UBOT> #archive"))
+    await running.settle()
+    assert running.slack.calls("chat.postMessage") == []

@@ -7,14 +7,14 @@ come from real Slack payloads kept in ``tests/fixtures/slack``.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import secrets
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
+
+from slack_sdk.signature import SignatureVerifier
 
 from tests.support.slack_api import APP_ID, BOT_USER_ID, TEAM_ID
 
@@ -33,10 +33,10 @@ def signed_headers(
 ) -> dict[str, str]:
     """Headers Slack attaches to a request; pass an old ``timestamp`` to test replay protection."""
     sent_at = str(int(time.time()) if timestamp is None else timestamp)
-    digest = hmac.new(secret.encode(), f"v0:{sent_at}:{body}".encode(), hashlib.sha256).hexdigest()
+    signature = SignatureVerifier(secret).generate_signature(timestamp=sent_at, body=body)
     return {
         "X-Slack-Request-Timestamp": sent_at,
-        "X-Slack-Signature": f"v0={digest}",
+        "X-Slack-Signature": signature,
         "Content-Type": content_type,
     }
 
