@@ -24,12 +24,13 @@ from bot.render.lead_forms import (
     intake_modal,
     reassign_modal,
 )
+from bot.render.lead_problems import FORM_FIELD, problem_texts
 from bot.render.modals import submitted_values
 from bot.services import Services
 from handlers.command_table import COMMANDS, CommandCall, Subcommand
 from handlers.interactions import actor, open_form, tell_privately
 from handlers.lead_reports import fairness_text, why_text
-from usecases.lead_input import LeadInput, field_errors, parse_budget
+from usecases.lead_input import LeadInput, field_problems, parse_budget
 from usecases.leads import LeadError
 
 
@@ -91,9 +92,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 | {"budget_min": budget_min, "budget_max": budget_max, "signals": [source] if source else []}
             )
         except ValidationError as error:
-            errors = {
-                ("phone" if name == "_" else name): message for name, message in field_errors(error).items()
-            }
+            errors = problem_texts(field_problems(error), person.lang, FORM_FIELD)
             await ack(response_action="errors", errors=errors)
             return
         await ack()

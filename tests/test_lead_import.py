@@ -63,7 +63,7 @@ Old Co Holdings,,+86 135-0000-5555,,,,,,
 """
 BAD_ROWS = [
     "leads.csv:3: phone: a phone number needs at least 5 digits",
-    "leads.csv:4: company: Field required",
+    "leads.csv:4: company: required",
     "leads.csv:8: budget: 'lots' is not an amount or a range like 50000-80000 or 5万-8万",
 ]
 
@@ -201,7 +201,7 @@ async def test_the_first_sheet_of_a_workbook(database_url: str, tmp_path: Path) 
 
     dry = run_import(tmp_path, database_url, "leads.xlsx")
     assert dry.returncode == 2
-    assert dry.stderr == "leads.xlsx:4: give a phone or an email, so someone can follow up\n"
+    assert dry.stderr == "leads.xlsx:4: Phone: give a phone or an email, so someone can follow up\n"
     assert dry.stdout == "2 rows: 1 good, 1 bad; run again with --commit to import\n"
 
     result = run_import(tmp_path, database_url, "leads.xlsx", "--commit", "--team", "T1")
@@ -238,3 +238,19 @@ async def test_a_nul_character_is_a_bad_row_named_by_its_field(database_url: str
     committed = run_import(tmp_path, database_url, "leads.csv", "--commit")
     assert committed.stderr == dry_run.stderr and "1 bad row skipped" in committed.stdout
     assert await stored_leads(database_url) == []
+
+
+async def test_bad_rows_are_named_by_the_files_own_headers_in_the_readers_language(
+    tmp_path: Path, database_url: str
+) -> None:
+    (tmp_path / "leads.csv").write_text(
+        "公司,联系人,电话,预算\n,王经理,13800138000,\n华东机械,刘总,13900139000,2万-1万\n南方电子,陈总,,\n",
+        encoding="utf-8",
+    )
+    result = run_import(tmp_path, database_url, "leads.csv", lang="zh")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "leads.csv:2: 公司: 必填",
+        "leads.csv:3: 预算: 较小的金额在前（例如 10000-20000）",
+        "leads.csv:4: 电话: 请填写电话或邮箱，以便跟进",
+    ]

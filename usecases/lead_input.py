@@ -7,6 +7,7 @@ schema does not know are kept as the lead's extra attributes (a web form's `page
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Self
 
@@ -19,6 +20,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from domain.leads import Urgency
 
@@ -29,7 +31,7 @@ def _without_nul(value: Any) -> Any:
     """Refuse text holding the NUL character: PostgreSQL cannot store it, and no person typed it."""
     texts = value if isinstance(value, list | tuple) else [value]
     if any(isinstance(text, str) and _NUL in text for text in texts):
-        raise ValueError("contains a NUL character (\\u0000); remove it and send again")
+        raise PydanticCustomError("lead_nul", "contains a NUL character (\\u0000); remove it and send again")
     return value
 
 
@@ -57,7 +59,9 @@ class LeadInput(BaseModel):
     @classmethod
     def _no_nul_in_names(cls, data: Any) -> Any:
         if isinstance(data, dict) and any(isinstance(key, str) and _NUL in key for key in data):
-            raise ValueError("a field name contains a NUL character (\\u0000); remove it and send again")
+            raise PydanticCustomError(
+                "lead_nul", "a field name contains a NUL character (\\u0000); remove it and send again"
+            )
         return data
 
     @field_validator("*", mode="before")
@@ -74,15 +78,17 @@ class LeadInput(BaseModel):
     @classmethod
     def _phone_has_digits(cls, value: str | None) -> str | None:
         if value is not None and sum(ch.isdigit() for ch in value) < 5:
-            raise ValueError("a phone number needs at least 5 digits")
+            raise PydanticCustomError("lead_phone_digits", "a phone number needs at least 5 digits")
         return value
 
     @model_validator(mode="after")
     def _reachable_and_ordered(self) -> Self:
         if not self.phone and not self.email:
-            raise ValueError("give a phone or an email, so someone can follow up")
+            raise PydanticCustomError(
+                "lead_unreachable", "give a phone or an email, so someone can follow up"
+            )
         if self.budget_min is not None and self.budget_max is not None and self.budget_min > self.budget_max:
-            raise ValueError("budget_min is above budget_max")
+            raise PydanticCustomError("lead_budget_reversed", "budget_min is above budget_max")
         return self
 
     @property
@@ -95,12 +101,43 @@ class LeadInput(BaseModel):
         }
 
 
-def field_errors(error: ValidationError) -> dict[str, str]:
-    """Each bad field with a short message (`_` for problems that concern the whole lead)."""
-    fields: dict[str, str] = {}
+# Checks of the lead as a whole, and the field each one belongs to when a person fixes it.
+_WHOLE_LEAD_FIELD = {"lead_unreachable": "phone", "lead_budget_reversed": "budget_max"}
+# pydantic's error types, as the few problems a person can act on.
+_PROBLEM_OF_TYPE = {
+    "missing": "required",
+    "string_too_short": "required",
+    "string_too_long": "too_long",
+    "string_pattern_mismatch": "bad_email",
+    "decimal_parsing": "bad_number",
+    "decimal_type": "bad_number",
+    "greater_than_equal": "negative",
+    "enum": "bad_choice",
+    "list_type": "bad_list",
+    "string_type": "bad_text",
+    "lead_nul": "nul",
+    "lead_phone_digits": "bad_phone",
+    "lead_unreachable": "unreachable",
+    "lead_budget_reversed": "budget_reversed",
+}
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """What is wrong with one field, as a code the message catalogue words (`lead.input.<code>`)."""
+
+    code: str
+    params: dict[str, Any]
+
+
+def field_problems(error: ValidationError) -> dict[str, FieldProblem]:
+    """Each bad field with what is wrong with it; a check of the whole lead names the field to fix."""
+    fields: dict[str, FieldProblem] = {}
     for problem in error.errors():
-        name = ".".join(str(part) for part in problem["loc"]) or "_"
-        fields.setdefault(name, problem["msg"].removeprefix("Value error, "))
+        kind = str(problem["type"])
+        name = ".".join(str(part) for part in problem["loc"]) or _WHOLE_LEAD_FIELD.get(kind, "company")
+        params = {"limit": (problem.get("ctx") or {}).get("max_length", "")}
+        fields.setdefault(name, FieldProblem(_PROBLEM_OF_TYPE.get(kind, "invalid"), params))
     return fields
 
 

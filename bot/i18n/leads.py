@@ -283,4 +283,32 @@ ENTRIES |= {
     "lead.skipped.away": {"en": "• away: {users}", "zh": "• 不在岗：{users}"},
     "lead.skipped.excluded": {"en": "• released it before: {users}", "zh": "• 之前已释放：{users}"},
     "lead.skipped.at_cap": {"en": "• at their cap: {users}", "zh": "• 已达上限：{users}"},
+    "lead.input.required": {"en": "required", "zh": "必填"},
+    "lead.input.too_long": {
+        "en": "too long (at most {limit} characters)",
+        "zh": "太长（最多 {limit} 个字符）",
+    },
+    "lead.input.bad_email": {"en": "not an email address", "zh": "不是有效的邮箱地址"},
+    "lead.input.bad_number": {"en": "not a number", "zh": "不是数字"},
+    "lead.input.negative": {"en": "cannot be below zero", "zh": "不能小于零"},
+    "lead.input.bad_choice": {"en": "use red, yellow or green", "zh": "请填 red、yellow 或 green"},
+    "lead.input.bad_list": {"en": "give a list", "zh": "请给出列表"},
+    "lead.input.bad_text": {"en": "give text", "zh": "请填写文字"},
+    "lead.input.nul": {
+        "en": "contains a NUL character (\\u0000); remove it and send again",
+        "zh": "含有 NUL 字符（\\u0000），请删除后重新提交",
+    },
+    "lead.input.bad_phone": {
+        "en": "a phone number needs at least 5 digits",
+        "zh": "电话号码至少要有 5 位数字",
+    },
+    "lead.input.unreachable": {
+        "en": "give a phone or an email, so someone can follow up",
+        "zh": "请填写电话或邮箱，以便跟进",
+    },
+    "lead.input.budget_reversed": {
+        "en": "the lower figure comes first (e.g. 10000-20000)",
+        "zh": "较小的金额在前（例如 10000-20000）",
+    },
+    "lead.input.invalid": {"en": "not valid", "zh": "无效"},
 }

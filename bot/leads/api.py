@@ -18,7 +18,8 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.app import Bot
-from usecases.lead_input import LeadInput, field_errors
+from bot.render.lead_problems import problem_texts
+from usecases.lead_input import LeadInput, field_problems
 from usecases.leads import LeadError, intake_answer
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,8 @@ def lead_routes(web_app: web.Application, bot: Bot) -> None:
         try:
             submitted = LeadInput.model_validate(payload)
         except ValidationError as error:
-            return _error(422, "the lead is not valid", fields=field_errors(error))
+            # Integrations read English: the contract's `fields` are messages for a developer.
+            return _error(422, "the lead is not valid", fields=problem_texts(field_problems(error), "en"))
         now = services.clock.now()
         try:
             if key:

@@ -21,13 +21,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from bot.i18n import t
-from usecases.lead_input import LeadInput, field_errors, parse_budget
+from bot.render.lead_problems import problem_texts
+from usecases.lead_input import LeadInput, field_problems, parse_budget
 
 Cell = str | int | float
 NumberedRow = tuple[int, list[Cell | None]]
 
 BUDGET = "budget"  # a range column, split into budget_min and budget_max
-WHOLE_ROW = "_"  # the field `field_errors` names for problems of the lead as a whole
 
 HEADER_FIELDS: dict[str, str] = {
     **{name: name for name in LeadInput.model_fields},
@@ -70,16 +70,14 @@ class GoodRow:
 
 @dataclass(frozen=True)
 class BadRow:
-    """A row that is not, with a message per bad field (`_` for the row as a whole)."""
+    """A row that is not, with a message per bad field (named by the file's header)."""
 
     line: int
     problems: dict[str, str]
 
     def describe(self, path: Path) -> str:
         """`FILE:LINE: field: message; …`, the shape editors and `config check` use to jump to a line."""
-        problems = (
-            message if name == WHOLE_ROW else f"{name}: {message}" for name, message in self.problems.items()
-        )
+        problems = (f"{name}: {message}" for name, message in self.problems.items())
         return f"{path}:{self.line}: {'; '.join(problems)}"
 
 
@@ -113,6 +111,7 @@ def read_lead_file(path: Path, lang: str) -> LeadFile:
         raise LeadFileError(f"{path}:1: {t(lang, 'cli.import.no_header')}")
     columns = [_column(cell) for cell in table[0][1]]
     _require_columns(path, columns, lang)
+    headers = _headers_by_field(columns)
     good: list[GoodRow] = []
     bad: list[BadRow] = []
     for line, cells in table[1:]:
@@ -123,13 +122,26 @@ def read_lead_file(path: Path, lang: str) -> LeadFile:
         try:
             lead = LeadInput.model_validate(payload)
         except ValidationError as error:
-            bad.append(BadRow(line, problems | field_errors(error)))
+            # Named by the file's own header (公司, not company), in the reader's language.
+            bad.append(BadRow(line, problems | problem_texts(field_problems(error), lang, headers)))
             continue
         if problems:
             bad.append(BadRow(line, problems))
         else:
             good.append(GoodRow(line, lead))
     return LeadFile(good, bad)
+
+
+def _headers_by_field(columns: list[_Column]) -> dict[str, str]:
+    """Each field's column header as written in the file (the budget's for both of its ends)."""
+    headers: dict[str, str] = {}
+    for column in columns:
+        if column.field and column.field not in headers:
+            headers[column.field] = column.header
+    if BUDGET in headers:
+        headers.setdefault("budget_min", headers[BUDGET])
+        headers.setdefault("budget_max", headers[BUDGET])
+    return headers
 
 
 def _read_table(path: Path, lang: str) -> list[NumberedRow]:

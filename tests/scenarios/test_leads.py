@@ -159,7 +159,18 @@ async def test_the_lead_form_validates_and_files_a_lead(running: RunningBot) -> 
     )
     assert (await bad.json())["response_action"] == "errors"
     no_phone = await running.interact(view_submission("UALICE", view, {"company": text_value("Initech")}))
-    assert "phone" in (await no_phone.json())["errors"]
+    assert (await no_phone.json())["errors"] == {
+        "phone": "give a phone or an email, so someone can follow up"
+    }
+    reversed_budget = {"company": text_value("Initech"), "phone": text_value("021-5555 0101")}
+    reversed_budget["budget"] = text_value("20000-10000")
+    answer = await (await running.interact(view_submission("UALICE", view, reversed_budget))).json()
+    assert answer["errors"] == {"budget": "the lower figure comes first (e.g. 10000-20000)"}  # not on phone
+    await running.command("UWANG", "CEAST", "lead")
+    zh_view = opened_view(running.slack.last("views.open").args)
+    bad_email = {"company": text_value("华东机械"), "email": text_value("liu-at-example")}
+    answer = await (await running.interact(view_submission("UWANG", zh_view, bad_email))).json()
+    assert answer["errors"] == {"email": "不是有效的邮箱地址"}  # no pydantic text, in the person's language
     ok = await running.interact(
         view_submission(
             "UALICE",
