@@ -17,7 +17,7 @@ from domain.leads import Reason
 from handlers.command_table import COMMANDS
 
 # Words a Chinese text may keep in Latin letters: names and formats people read as they are.
-LATIN_IN_ZH = {"README", "CSV", "UTF", "GB", "ISO", "YYYY-MM-DD", "Slack", "Excel", "closeloop"}
+LATIN_IN_ZH = {"README", "CSV", "UTF", "GB", "ISO", "YYYY-MM-DD", "Slack", "Excel", "closeloop", "NUL"}
 # What a person types literally, whatever their language: subcommands and their keywords.
 TYPED_WORDS = {
     *COMMANDS.entries,
