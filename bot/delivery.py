@@ -56,6 +56,10 @@ _NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found", "is_archived"}
 _NO_SUCH_THREAD = frozenset({"thread_not_found", "message_not_found"})
 
 
+class _LeaseLost(Exception):
+    """Another worker holds the row now: this one sends nothing and writes nothing more."""
+
+
 class _Transient(Exception):
     """Slack could not be asked or did not answer usefully; try again later."""
 
@@ -198,6 +202,8 @@ class DeliveryWorker:
             await self._complete(message, channel, ts, kind.remember)
             if kind.after_sent is not None:
                 await self._follow_up(kind.after_sent, message)
+        except _LeaseLost:
+            log.warning("outbox %s: lease passed to another worker before sending; left to it", message.id)
         except _Transient as problem:
             await self._retry(message, problem)
         except SlackApiError as error:
@@ -216,6 +222,7 @@ class DeliveryWorker:
             # What was posted may be an older version: show the current one over it.
             return await self._update(message, rendered, at=found)
         await self._pacer.wait("chat.postMessage", message.channel)
+        await self._still_held(message)
         reply = await self._guard(
             self._client.chat_postMessage(
                 channel=message.channel,
@@ -240,6 +247,7 @@ class DeliveryWorker:
 
     async def _post_ephemeral(self, message: ClaimedMessage, rendered: Rendered) -> tuple[str, str]:
         await self._pacer.wait("chat.postEphemeral", message.channel)
+        await self._still_held(message)
         reply = await self._guard(
             self._client.chat_postEphemeral(
                 channel=message.channel,
@@ -250,6 +258,13 @@ class DeliveryWorker:
             )
         )
         return message.channel, reply.get("message_ts", "")
+
+    async def _still_held(self, message: ClaimedMessage) -> None:
+        """Renew the lease right before posting; a worker that lost it stops here, having sent nothing."""
+        async with self._db.sessions.begin() as session:
+            if await outbox.renew(session, message, self._lease):
+                return
+        raise _LeaseLost(message.id)
 
     async def _find_posted(self, message: ClaimedMessage) -> tuple[str, str] | None:
         """The message an earlier attempt may have posted, found by the outbox id in its metadata."""

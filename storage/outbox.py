@@ -188,6 +188,21 @@ def _held(message: ClaimedMessage) -> Any:
 _RELEASED = {"lease_token": None, "leased_until": None}
 
 
+async def renew(session: AsyncSession, message: ClaimedMessage, lease: timedelta) -> bool:
+    """Extend the lease just before a send that cannot be taken back; False if it passed to another.
+
+    Waiting for Slack's pace can outlast a lease: a worker that lost it must not post as well.
+    """
+    now = await database_now(session)
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(_held(message))
+        .values(leased_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
 async def complete(
     session: AsyncSession, message: ClaimedMessage, channel: str, ts: str | None, now: datetime
 ) -> bool:
