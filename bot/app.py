@@ -173,7 +173,10 @@ def build_bot(
         InboxRepository(database, lease=timedelta(seconds=settings.closeloop_inbox_lease_seconds)),
         clock,
     )
-    sender = delivery_client(client)
+    # A send must be over, one way or the other, well within its lease: another replica takes a
+    # lapsed row over and, finding no post yet, would post as well.
+    lease = timedelta(seconds=settings.closeloop_inbox_lease_seconds)
+    sender = delivery_client(client, timeout=min(float(client.timeout), lease.total_seconds() / 3))
     delivery = DeliveryWorker(
         database,
         RenderContext(
@@ -182,7 +185,7 @@ def build_bot(
         clock,
         Pacer(settings.closeloop_post_rate),
         give_way=inbox.give_way,
-        lease=timedelta(seconds=settings.closeloop_inbox_lease_seconds),
+        lease=lease,
         concurrency=DELIVERY_CONCURRENCY,
     )
     return Bot(app=app, services=services, inbox=inbox, worker=worker, delivery=delivery)

@@ -55,7 +55,7 @@ def without_token(client: AsyncWebClient) -> AsyncWebClient:
     )
 
 
-def delivery_client(client: AsyncWebClient) -> AsyncWebClient:
+def delivery_client(client: AsyncWebClient, *, timeout: float) -> AsyncWebClient:
     """The same client without retry handlers, for the delivery worker.
 
     The worker schedules its own retries in the outbox (Retry-After, back-off, in-doubt checks); a
@@ -65,7 +65,7 @@ def delivery_client(client: AsyncWebClient) -> AsyncWebClient:
         token=client.token,
         base_url=client.base_url,
         session=client.session,
-        timeout=client.timeout,
+        timeout=max(1, int(timeout)),
         headers=dict(client.headers),
         retry_handlers=[],
     )

@@ -82,7 +82,9 @@ class Database:
 def _engine_options(backend: str) -> dict[str, object]:
     if backend == "sqlite":
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+    # Several replicas share one server (100 connections by default): each keeps a modest pool, and
+    # its workers wait their turn for a connection rather than open more.
+    return {"pool_pre_ping": True, "pool_size": 8, "max_overflow": 4, "pool_timeout": 60}
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -99,7 +99,7 @@ class PostgresInboxWriter:
     async def _open(self) -> asyncpg.Pool:
         async with self._lock:
             if self._pool is None:
-                self._pool = await asyncpg.create_pool(self._dsn, min_size=1, max_size=4)
+                self._pool = await asyncpg.create_pool(self._dsn, min_size=1, max_size=2)
         return self._pool
 
     async def close(self) -> None:

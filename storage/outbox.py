@@ -54,6 +54,26 @@ class ClaimedMessage:
     pending_since: datetime
     lease_token: str
 
+    @classmethod
+    def of(cls, row: OutboxMessage, lease_token: str) -> ClaimedMessage:
+        """The row as a worker holding `lease_token` sees it (the console re-renders with no lease)."""
+        return cls(
+            id=row.id,
+            key=row.dedupe_key,
+            kind=row.kind,
+            team_id=row.team_id,
+            channel=row.channel,
+            thread_ts=row.thread_ts,
+            payload=dict(row.payload or {}),
+            version=row.version,
+            message_channel=row.message_channel,
+            message_ts=row.message_ts,
+            attempts=row.attempts,
+            in_doubt=row.in_doubt,
+            pending_since=row.pending_since,
+            lease_token=lease_token,
+        )
+
 
 async def send_once(session: AsyncSession, message: Outgoing, now: datetime) -> bool:
     """Queue a message that is shown once, ever, under its key; False if the key was already used."""
@@ -145,24 +165,7 @@ async def claim(
         if row.channel in seen_channels:  # one message per channel at a time, in order
             continue
         seen_channels.add(row.channel)
-        claimed.append(
-            ClaimedMessage(
-                id=row.id,
-                key=row.dedupe_key,
-                kind=row.kind,
-                team_id=row.team_id,
-                channel=row.channel,
-                thread_ts=row.thread_ts,
-                payload=dict(row.payload),
-                version=row.version,
-                message_channel=row.message_channel,
-                message_ts=row.message_ts,
-                attempts=row.attempts,
-                in_doubt=row.in_doubt,
-                pending_since=row.pending_since,
-                lease_token=token,
-            )
-        )
+        claimed.append(ClaimedMessage.of(row, token))
     # Still free when written: SQLite has no row locks, so another claimer may have got there first.
     taken = await session.scalars(
         update(OutboxMessage)

@@ -114,22 +114,7 @@ async def restore_messages(bot: Bot, workspace: Workspace, channel_ids: Collecti
 
 async def _render_again(context: RenderContext, row: OutboxMessage) -> tuple[str, list[dict]] | None:
     """What the outbox row shows now; None (and a warning) when it can no longer be rendered."""
-    claimed = ClaimedMessage(
-        id=row.id,
-        key=row.dedupe_key,
-        kind=row.kind,
-        team_id=row.team_id,
-        channel=row.channel,
-        thread_ts=row.thread_ts,
-        payload=dict(row.payload or {}),
-        version=row.version,
-        message_channel=row.message_channel,
-        message_ts=row.message_ts,
-        attempts=row.attempts,
-        in_doubt=row.in_doubt,
-        pending_since=row.pending_since,
-        lease_token="",
-    )
+    claimed = ClaimedMessage.of(row, lease_token="")
     try:
         rendered = await MESSAGE_KINDS[row.kind].render(context, claimed)
     except Exception as error:  # a renderer may fail on data an older version wrote; show the rest

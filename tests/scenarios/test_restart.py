@@ -63,7 +63,7 @@ async def test_killed_while_posting_the_card_the_restart_finds_it_instead_of_pos
     slack.delay("chat.postMessage", 0)
     second, _ = await start_closeloop(database_url, slack.base_url, tmp_path)
     try:
-        for _ in range(200):
+        for _ in range(400):
             if await counts(database_url) == (1, 0, 0):
                 break
             await asyncio.sleep(0.05)

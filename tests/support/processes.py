@@ -39,7 +39,7 @@ def closeloop_env(database_url: str, api_url: str) -> dict[str, str]:
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": api_url,
         "DATABASE_URL": database_url,
-        "CLOSELOOP_INBOX_LEASE_SECONDS": "2",
+        "CLOSELOOP_INBOX_LEASE_SECONDS": "6",
     }
 
 
