@@ -296,11 +296,6 @@ async def listing(session: AsyncSession, *, dead: bool, limit: int = 500) -> lis
     return list(rows)
 
 
-async def all_rows(session: AsyncSession) -> list[OutboxMessage]:
-    """Every row, for the notifications export."""
-    return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
-
-
 async def requeue(session: AsyncSession, row_id: int, now: datetime) -> bool:
     """Send a dead (or pending) row again from now on, with a fresh 24 h; False if there is no such row."""
     result = await session.execute(
@@ -311,18 +306,6 @@ async def requeue(session: AsyncSession, row_id: int, now: datetime) -> bool:
     )
     session.info[OUTBOX_WRITTEN] = True
     return bool(result.rowcount)
-
-
-async def message_of(session: AsyncSession, key: str) -> tuple[str, str] | None:
-    """Where the message named `key` is shown in Slack (channel, ts), once it has been posted."""
-    row = (
-        await session.execute(
-            select(OutboxMessage.message_channel, OutboxMessage.message_ts).where(
-                OutboxMessage.dedupe_key == key
-            )
-        )
-    ).first()
-    return (row[0], row[1]) if row and row[1] else None
 
 
 async def purge_sent(session: AsyncSession, before: datetime) -> int:
