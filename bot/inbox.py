@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 QUIET_GAP = 0.005  # seconds without a delivery that count as a gap in a burst
 GIVE_WAY_AT_MOST = 0.5  # seconds; even in an endless burst the worker handles two events a second
 # Events of different threads are handled side by side; one thread's events wait for each other.
-CONCURRENCY = 16
+CONCURRENCY = 4
 
 
 def thread_key(body: dict[str, Any]) -> str | None:
