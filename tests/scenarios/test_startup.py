@@ -5,27 +5,12 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import pytest
 
-from tests.support.processes import closeloop_env, free_port
+from tests.support.processes import STARTED, closeloop_env, free_port
 from tests.support.slack_api import SlackApiStub
-
-_started: list[asyncio.subprocess.Process] = []
-
-
-@pytest.fixture(autouse=True)
-async def _no_process_left() -> AsyncIterator[None]:
-    """A failed assertion must not leave a `closeloop run` behind, serving on the test database."""
-    yield
-    for process in _started:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    _started.clear()
 
 
 async def start(env: dict[str, str], cwd: Path, port: int) -> asyncio.subprocess.Process:
@@ -43,7 +28,7 @@ async def start(env: dict[str, str], cwd: Path, port: int) -> asyncio.subprocess
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    _started.append(process)
+    STARTED.append(process)  # the conftest ends it whatever the test's outcome
     return process
 
 
