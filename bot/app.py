@@ -29,6 +29,8 @@ from storage.db import Database
 from storage.inbox import InboxRepository, open_inbox_writer
 from usecases.activities import ActivityDesk
 from usecases.leads import LeadDesk
+from usecases.task_book import TaskBook
+from usecases.tasks import TaskDesk
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +147,8 @@ def build_bot(
     database = Database(settings.database_url)
     client = client or build_web_client(settings.slack_bot_token or "", settings.slack_api_url)
     people = PeopleDirectory(database, settings.closeloop_lang, settings.closeloop_tz)
-    leads = LeadDesk(database, rules.leads)
+    book = TaskBook(rules, settings.closeloop_tz)
+    leads = LeadDesk(database, rules.leads, book)
     services = Services(
         settings=settings,
         rules=rules,
@@ -153,7 +156,8 @@ def build_bot(
         clock=clock,
         people=people,
         leads=leads,
-        activities=ActivityDesk(database, rules, leads),
+        activities=ActivityDesk(database, rules, leads, book),
+        tasks=TaskDesk(database, rules, leads, settings.closeloop_tz),
         slack=client,
     )
     inbox = EventInbox(open_inbox_writer(database), clock)

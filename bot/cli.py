@@ -40,6 +40,7 @@ from storage import outbox
 from storage.db import Database
 from storage.models import Activity, LeadRecord, OutboxMessage
 from usecases.leads import LeadDesk, LeadError, Placement
+from usecases.task_book import TaskBook
 
 USAGE_ERROR = 2
 TICK_DELIVERY_SECONDS = 120.0  # a tick sends what it queued; what Slack refuses longer waits for `run`
@@ -348,7 +349,7 @@ async def _place_leads(lead_file: LeadFile, team_id: str | None, settings: Setti
                 team_id = await _usual_team(session)
         if team_id is None:
             raise CliError(t(lang, "cli.import.no_team"))
-        desk = LeadDesk(database, rules.leads)
+        desk = LeadDesk(database, rules.leads, TaskBook(rules, settings.closeloop_tz))
         try:
             return await desk.intake_many(team_id, [row.lead for row in lead_file.good], datetime.now(UTC))
         except LeadError:  # intake's one refusal: routing stayed busy, and the transaction rolled back

@@ -104,6 +104,7 @@ class PeopleDirectory:
                 locale=locale,
                 tz=tz,
                 is_bot=bool(profile.get("is_bot")),
+                deleted=bool(profile.get("deleted")),
                 now=now,
             )
         return self._person(user_id, name, locale, tz)

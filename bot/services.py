@@ -13,6 +13,7 @@ from config.settings import Settings
 from storage.db import Database
 from usecases.activities import ActivityDesk
 from usecases.leads import LeadDesk
+from usecases.tasks import TaskDesk
 
 
 @dataclass(frozen=True)
@@ -26,4 +27,5 @@ class Services:
     people: PeopleDirectory
     leads: LeadDesk
     activities: ActivityDesk
+    tasks: TaskDesk
     slack: AsyncWebClient  # for work no Slack request started: scheduled jobs, webhook follow-ups

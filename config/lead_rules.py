@@ -236,6 +236,8 @@ class RepSpec(Strict):
     weight: Annotated[float, Field(gt=0, le=10)] = 1.0
     away: bool = False
     cap: Annotated[int, Field(ge=1)] | None = None
+    # Whom escalations about this rep's items reach first; without one, every listed manager.
+    manager: PersonRef | None = None
 
     def to_domain(self) -> Rep | None:
         """The rep as routing reads them; None while their name has no Slack ID."""
@@ -299,6 +301,8 @@ class LeadRules(Strict):
     default_pool: RuleId = DEFAULT_POOL_ID
     channel: ChannelRef | None = None
     managers: list[PersonRef] = Field(default_factory=list)
+    # The last rung of an escalation ladder (督导 / 区域总监).
+    directors: list[PersonRef] = Field(default_factory=list)
     reps: list[RepSpec] = Field(default_factory=list)
     # A rep whose Slack status holds one of these words or is one of these emoji counts as away.
     away_status_words: list[NonEmptyStr] = Field(
@@ -344,12 +348,25 @@ class LeadRules(Strict):
         """The managers' Slack IDs in file order (names Slack does not know count for nobody)."""
         return tuple(ref.id for ref in self.managers if ref.id)
 
+    @property
+    def director_ids(self) -> tuple[str, ...]:
+        """The directors' Slack IDs in file order."""
+        return tuple(ref.id for ref in self.directors if ref.id)
+
+    def managers_of(self, user_id: str) -> tuple[str, ...]:
+        """Whom to tell about `user_id`'s late work: their own manager, else every listed manager."""
+        rep = next((rep for rep in self.reps if rep.user_id.id == user_id), None)
+        if rep is not None and rep.manager is not None and rep.manager.id:
+            return (rep.manager.id,)
+        return tuple(manager for manager in self.manager_ids if manager != user_id)
+
     def references(self) -> list[tuple[tuple[str | int, ...], SlackRef]]:
         """Every channel and person the section names, with its key path in the file (from `leads`)."""
         found: list[tuple[tuple[str | int, ...], SlackRef]] = []
         if self.channel is not None:
             found.append((("leads", "channel"), self.channel))
         found += [(("leads", "managers", i), ref) for i, ref in enumerate(self.managers)]
+        found += [(("leads", "directors", i), ref) for i, ref in enumerate(self.directors)]
         for p, pool in enumerate(self.pools):
             where = ("leads", "pools", p)
             if pool.channel is not None:
@@ -358,6 +375,9 @@ class LeadRules(Strict):
             if pool.fallback_owner is not None:
                 found.append(((*where, "fallback_owner"), pool.fallback_owner))
         found += [(("leads", "reps", r, "user_id"), rep.user_id) for r, rep in enumerate(self.reps)]
+        found += [
+            (("leads", "reps", r, "manager"), rep.manager) for r, rep in enumerate(self.reps) if rep.manager
+        ]
         return found
 
     def resolved(self, ids: Mapping[str, str | None]) -> LeadRules:
@@ -382,11 +402,15 @@ class LeadRules(Strict):
             )
             for pool in self.pools
         ]
-        reps = [rep.model_copy(update={"user_id": look_up(rep.user_id)}) for rep in self.reps]
+        reps = [
+            rep.model_copy(update={"user_id": look_up(rep.user_id), "manager": maybe(rep.manager)})
+            for rep in self.reps
+        ]
         fields = {name: getattr(self, name) for name in type(self).model_fields}
         fields |= {
             "channel": maybe(self.channel),
             "managers": [look_up(ref) for ref in self.managers],
+            "directors": [look_up(ref) for ref in self.directors],
             "pools": pools,
             "reps": reps,
         }

@@ -25,6 +25,7 @@ from pydantic import (
     field_validator,
 )
 
+from config.daily_rules import DailyRules, LadderRules
 from config.lead_rules import LeadRules
 from config.toml_lines import key_lines, line_of
 from domain.archive import ArchiveSyntax
@@ -203,6 +204,8 @@ class Rules(Strict):
     competitors: Competitors = Competitors()
     leads: LeadRules = LeadRules()
     calendar_section: CalendarRules = Field(default=CalendarRules(), alias="calendar")
+    daily: DailyRules = DailyRules()
+    ladders: LadderRules = LadderRules()
 
     @field_validator("signals")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -20,6 +21,7 @@ from bot.render.modals import submitted_values
 from bot.services import Services
 from handlers.command_table import COMMANDS, CommandCall, Subcommand
 from handlers.interactions import actor
+from usecases.tasks import TaskError
 
 
 async def _log(call: CommandCall) -> None:
@@ -88,12 +90,17 @@ def register(app: AsyncApp, services: Services) -> None:
         next_action = values.get(FIELD_NEXT)
         prefix = services.rules.archive.next_prefixes[0]
         text = f"{status}\n{prefix}: {next_action}" if next_action else status
+        metadata = json.loads(view.get("private_metadata") or "{}")
+        now = services.clock.now()
         await services.activities.log_follow_up(
             team_id=body["team"]["id"],
-            channel_id=json.loads(view.get("private_metadata") or "{}").get("channel_id", person.user_id),
+            channel_id=metadata.get("channel_id", person.user_id),
             author_id=person.user_id,
             author_tz=person.tz,
             text=text,
-            now=services.clock.now(),
+            now=now,
             blocker=values.get(FIELD_BLOCKER),
         )
+        if metadata.get("task_id"):  # logged from a to-do item: that item is done
+            with contextlib.suppress(TaskError):
+                await services.tasks.done(int(metadata["task_id"]), person.user_id, now)

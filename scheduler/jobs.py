@@ -75,6 +75,25 @@ async def refresh_rep_statuses(services: Services, now: datetime) -> int:
     return len(await services.leads.note_statuses(team_id, statuses, now))
 
 
+async def send_todo_cards(services: Services, now: datetime) -> int:
+    """Each rep's card at their own to-do hour (09:00 by default), once a day; each rep's slot is
+    claimed on its own, so the job itself runs often and costs little when nobody is due."""
+    return await services.tasks.morning_cards(now, REPLICA)
+
+
+async def sweep_ladders(services: Services, now: datetime) -> int:
+    """Take every escalation step that is due: reads only the due rows, whatever the table holds."""
+    return await services.tasks.sweep(now)
+
+
+async def audit_ladders(services: Services, now: datetime) -> int:
+    """Say in the log when ladders fall behind (a step more than 5 minutes late): a stuck sweep shows."""
+    late = await services.tasks.late_ladders(now)
+    if late:
+        log.warning("%d escalation step(s) are more than 5 minutes late", late)
+    return late
+
+
 @dataclass(frozen=True)
 class ScheduledJob:
     """A job and its cadence (daily jobs run in the team's time zone, `CLOSELOOP_TZ`)."""
@@ -91,6 +110,9 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob("release_uncontacted_leads", release_uncontacted_leads, Every(timedelta(minutes=15))),
     ScheduledJob("refresh_rep_statuses", refresh_rep_statuses, Every(timedelta(minutes=15))),
     ScheduledJob("widen_first_offers", widen_first_offers, Every(timedelta(minutes=1))),
+    ScheduledJob("send_todo_cards", send_todo_cards, Every(timedelta(minutes=5))),
+    ScheduledJob("sweep_ladders", sweep_ladders, Every(timedelta(minutes=1))),
+    ScheduledJob("audit_ladders", audit_ladders, Every(timedelta(minutes=5))),
 )
 
 

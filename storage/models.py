@@ -180,6 +180,7 @@ class SlackUser(Base):
     locale: Mapped[str | None] = mapped_column(String(16))
     tz: Mapped[str | None] = mapped_column(String(64))
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)  # deactivated in Slack
     fetched_at: Mapped[datetime]
 
 
@@ -354,3 +355,44 @@ class JobRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_job_runs_latest", "job", "subject", "slot"),)
+
+
+class Task(Base):
+    """An open item on someone's list (a follow-up due, a lead to contact), with its escalation ladder.
+
+    One row per (kind, subject): the follow-up of activity 12, the first contact of lead 7. `due_at`
+    is when the item is late; `next_step_at` is when its ladder's next step is due (NULL when the
+    ladder is not running), indexed so a sweep reads only the rows that are due. A running ladder
+    keeps a copy of its `steps`; `step` is the index of the next one. Every change of the ladder is a
+    compare-and-set on (`id`, `step`, `state`), so of two replicas only one advances it.
+    """
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))  # follow_up, lead_contact
+    subject_id: Mapped[int] = mapped_column(BigInteger)
+    owner_id: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    customer: Mapped[str | None] = mapped_column(String(200))
+    anchor_at: Mapped[datetime]  # what the ladder counts from
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(12))  # open, done, cancelled
+    snoozed_until: Mapped[datetime | None]
+    steps: Mapped[list] = mapped_column(JSON, default=list)
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    next_step_at: Mapped[datetime | None]
+    told: Mapped[list] = mapped_column(JSON, default=list)  # everyone an escalation reached, in order
+    acknowledged_by: Mapped[str | None] = mapped_column(String(32))
+    acknowledged_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(32))
+    closed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "kind", "subject_id", name="uq_tasks_subject"),
+        Index("ix_tasks_next_step", "next_step_at"),
+        Index("ix_tasks_owner_open", "owner_id", "state", "due_at"),
+    )

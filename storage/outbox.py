@@ -111,6 +111,24 @@ async def show(session: AsyncSession, message: Outgoing, now: datetime) -> None:
     session.info[OUTBOX_WRITTEN] = True
 
 
+async def reshow(session: AsyncSession, key: str, now: datetime) -> bool:
+    """Queue the message under `key` again as it stands (its subject changed); False if there is none."""
+    waiting = OutboxMessage.state == PENDING
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.dedupe_key == key, OutboxMessage.state != DEAD)
+        .values(
+            version=OutboxMessage.version + 1,
+            state=PENDING,
+            due_at=case((waiting, OutboxMessage.due_at), else_=now),
+            pending_since=case((waiting, OutboxMessage.pending_since), else_=now),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.info[OUTBOX_WRITTEN] = True
+    return bool(result.rowcount)
+
+
 def _new_row(message: Outgoing, now: datetime) -> dict[str, Any]:
     return {
         "dedupe_key": message.key,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import SlackUser
@@ -33,8 +34,29 @@ async def remember(
     tz: str | None,
     is_bot: bool,
     now: datetime,
+    deleted: bool = False,
 ) -> None:
     """Store a profile read from `users.info`."""
-    values = {"name": name, "locale": locale, "tz": tz, "is_bot": is_bot, "fetched_at": now}
+    values = {
+        "name": name,
+        "locale": locale,
+        "tz": tz,
+        "is_bot": is_bot,
+        "deleted": deleted,
+        "fetched_at": now,
+    }
     statement = insert_into(session, SlackUser).values(team_id=team_id, user_id=user_id, **values)
     await session.execute(statement.on_conflict_do_update(index_elements=["team_id", "user_id"], set_=values))
+
+
+async def many(session: AsyncSession, team_id: str, user_ids: list[str]) -> dict[str, SlackUser]:
+    """The remembered profiles of several people at once (for a morning of to-do cards)."""
+    found: dict[str, SlackUser] = {}
+    for start in range(0, len(user_ids), 500):
+        rows = await session.scalars(
+            select(SlackUser).where(
+                SlackUser.team_id == team_id, SlackUser.user_id.in_(user_ids[start : start + 500])
+            )
+        )
+        found |= {row.user_id: row for row in rows}
+    return found

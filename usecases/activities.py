@@ -26,6 +26,7 @@ from storage.db import Database
 from storage.models import Activity
 from storage.outbox import Outgoing
 from usecases.leads import LeadDesk, lead_card
+from usecases.task_book import TaskBook
 
 
 class ActivityError(Exception):
@@ -89,10 +90,11 @@ def record_card(activity: Activity, **details: Any) -> Outgoing:
 class ActivityDesk:
     """The activity use cases, over one database and one rules file."""
 
-    def __init__(self, db: Database, rules: Rules, leads_desk: LeadDesk):
+    def __init__(self, db: Database, rules: Rules, leads_desk: LeadDesk, tasks: TaskBook):
         self._db = db
         self._rules = rules
         self._leads = leads_desk
+        self._tasks = tasks
 
     # the thread store
 
@@ -176,6 +178,7 @@ class ActivityDesk:
                 # The owner logging a follow-up on the lead is its first contact: no extra click needed.
                 await self._leads.contacted_in(session, lead, trigger.user_id, now)
                 await outbox.show(session, lead_card(lead), now)
+            await self._tasks.follow_up(session, record, now)
             unreadable = request.next_action if request.next_action and due is None else None
             await outbox.show(
                 session,
@@ -238,6 +241,7 @@ class ActivityDesk:
                 ),
                 now,
             )
+            await self._tasks.follow_up(session, record, now)
             unreadable = line.next_action if line.next_action and due is None else None
             await outbox.show(session, record_card(record, unreadable_due=unreadable), now)
         return Filed(record, unreadable, unknown)
@@ -274,6 +278,7 @@ class ActivityDesk:
                 due_at=_due_from_form(changes, stored.due_at, tz, now, self._rules.calendar),
                 blocker=changes.blocker,
             )
+            await self._tasks.follow_up(session, activity, now)
             await outbox.show(session, record_card(activity), now)
         return activity
 
@@ -291,6 +296,7 @@ class ActivityDesk:
                 thread_ts=stored.thread_ts,
                 payload={"activity_id": stored.id, "by": user_id},
             )
+            await self._tasks.record_gone(session, stored, now)
             await activities.delete(session, stored)
             await outbox.show(session, undone, now)
 
@@ -302,6 +308,7 @@ class ActivityDesk:
             if customer is None or customer.team_id != stored.team_id:
                 raise ActivityError("gone")
             activity = await activities.update_fields(session, stored, now, customer_id=customer.id)
+            await self._tasks.follow_up(session, activity, now)
             await outbox.show(session, record_card(activity), now)
 
     async def link_channel(

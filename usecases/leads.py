@@ -41,6 +41,7 @@ from storage.db import Database
 from storage.models import LeadDecision, LeadRecord
 from storage.outbox import Outgoing
 from usecases.lead_input import LeadInput
+from usecases.task_book import TaskBook
 
 # What callers read of a lead's audit trail, named here so they need not reach into storage.
 __all__ = [
@@ -152,9 +153,11 @@ def intake_answer(placement: Placement, *, announced: bool) -> IntakeAnswer:
 class LeadDesk:
     """Takes leads in and moves them between reps, keeping the audit trail."""
 
-    def __init__(self, database: Database, rules: LeadRules):
+    def __init__(self, database: Database, rules: LeadRules, tasks: TaskBook | None = None):
+        """`tasks` keeps each owner's "contact this lead" item; without it (routing tests) none is kept."""
         self._db = database
         self._rules = rules
+        self._tasks = tasks
         # The routing table indexes eligibility; rebuild it only when the Slack-side roster changes.
         self._tables: dict[tuple[str, frozenset[tuple[str, RepOverride]]], RoutingTable] = {}
 
@@ -459,7 +462,10 @@ class LeadDesk:
                 )
 
     async def _show_card(self, session: AsyncSession, lead: LeadRecord, now: datetime) -> None:
-        """Queue the lead's card, new or updated, in its pool's channel (none when the pool has no channel)."""
+        """After a change: the owner's item follows the lead, and its card, new or updated, is queued in
+        its pool's channel (none when the pool has no channel)."""
+        if self._tasks is not None:
+            await self._tasks.lead(session, lead, now)
         channel = lead.card_channel or self.pool_channel(lead.pool_id)
         if channel:
             await outbox.show(session, lead_card(lead, channel), now)
@@ -565,6 +571,8 @@ class LeadDesk:
         """Within the caller's transaction: first contact made, the lead leaves its owner's open load."""
         lead.first_contact_at, lead.status, lead.updated_at = now, "contacted", now
         await store.record(session, lead, kind="contacted", now=now, actor_id=user_id, owner_id=lead.owner_id)
+        if self._tasks is not None:
+            await self._tasks.lead(session, lead, now, actor=user_id)
 
     async def release(self, lead_id: int, user_id: str, now: datetime) -> Placement:
         """The owner gives the lead back; it is routed again without them."""

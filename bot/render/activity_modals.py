@@ -78,22 +78,36 @@ def edit_modal(
     )
 
 
-def log_modal(*, lang: str, channel_id: str) -> dict:
-    """The three-field follow-up log: status today, next action with due date, what blocks it."""
+def log_modal(
+    *,
+    lang: str,
+    channel_id: str,
+    status: str | None = None,
+    next_action: str | None = None,
+    task_id: int | None = None,
+) -> dict:
+    """The three-field follow-up log: status today, next action with due date, what blocks it.
+
+    Opened from a to-do item, it starts filled in with the item, and saving it closes the item.
+    """
+    metadata: dict[str, object] = {"channel_id": channel_id}
+    if task_id is not None:
+        metadata["task_id"] = task_id
     return modal(
         LOG_CALLBACK,
         t(lang, "log.title"),
         lang,
-        {"channel_id": channel_id},
+        metadata,
         [
             text_input(
                 FIELD_STATUS,
                 t(lang, "log.status"),
+                initial=status,
                 multiline=True,
                 optional=False,
                 hint=t(lang, "log.status_hint"),
             ),
-            text_input(FIELD_NEXT, t(lang, "log.next"), hint=t(lang, "log.next_hint")),
+            text_input(FIELD_NEXT, t(lang, "log.next"), initial=next_action, hint=t(lang, "log.next_hint")),
             text_input(FIELD_BLOCKER, t(lang, "log.blocker")),
         ],
     )

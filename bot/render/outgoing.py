@@ -19,11 +19,13 @@ from bot.i18n import t
 from bot.people import PeopleDirectory, Person
 from bot.render.activity_card import ActivityCard, render_card, render_undone
 from bot.render.lead_card import LeadCard, fired_label, reasons_text, render_lead_card
+from bot.render.todo import ItemList, render_escalation, render_todo_card
 from config.rules import Rules
 from config.settings import Settings
 from domain.leads import Reason
 from storage import activities, customers
 from storage import leads as lead_store
+from storage import tasks as task_store
 from storage.db import Database
 from storage.outbox import ClaimedMessage
 
@@ -242,6 +244,33 @@ async def render_unplaced_lead(context: RenderContext, message: ClaimedMessage) 
     return Rendered("\n".join(lines))
 
 
+async def render_todo_message(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """The morning card, showing each item as it stands now (done, snoozed or still to do)."""
+    payload = message.payload
+    reader = await _reader(context, message, payload["reader"])
+    async with context.db.sessions() as session:
+        found = {
+            task.id: task for task in [await task_store.get(session, i) for i in payload["task_ids"]] if task
+        }
+    items = ItemList(
+        [found[i] for i in payload["task_ids"] if i in found], payload.get("more", 0), payload["day"]
+    )
+    text, blocks = render_todo_card(items, context.now(), reader.lang, reader.tz)
+    return Rendered(text, blocks)
+
+
+async def render_escalation_message(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """An escalation DM: the late item, who was told, and (until someone acknowledges) the buttons."""
+    payload = message.payload
+    reader = await _reader(context, message, payload["reader"])
+    async with context.db.sessions() as session:
+        task = await task_store.get(session, payload["task_id"])
+    if task is None:
+        return Rendered(t(reader.lang, "task.gone"))
+    text, blocks = render_escalation(task, payload["reader"], context.now(), reader.lang, reader.tz)
+    return Rendered(text, blocks)
+
+
 MESSAGE_KINDS: dict[str, MessageKind] = {
     "record_card": MessageKind(
         render_record_card,
@@ -255,4 +284,6 @@ MESSAGE_KINDS: dict[str, MessageKind] = {
     "prepared_text": MessageKind(render_prepared_text),
     "ephemeral_text": MessageKind(render_text, ephemeral=True),
     "unplaced_lead": MessageKind(render_unplaced_lead),
+    "todo_card": MessageKind(render_todo_message),
+    "escalation": MessageKind(render_escalation_message),
 }

@@ -25,6 +25,9 @@ JOB_NAMES = {
     "release_uncontacted_leads",
     "refresh_rep_statuses",
     "widen_first_offers",
+    "send_todo_cards",
+    "sweep_ladders",
+    "audit_ladders",
 }
 
 

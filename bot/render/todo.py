@@ -1,0 +1,172 @@
+"""Items on a person's list, as the morning card, `/closeloop todo`, App Home and escalation DMs show them.
+
+An item reads "what — which customer — how late" in the reader's language and zone; buttons carry the
+task id (and, on the morning card, the card's day, so the card updates in place after a click).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    Option,
+    SectionBlock,
+    StaticSelectElement,
+)
+
+from bot.i18n import t
+from bot.render.dates import format_clock, format_moment
+from storage.models import Task
+
+ACTION_DONE = "todo_done"
+ACTION_SNOOZE = "todo_snooze"
+ACTION_LOG = "todo_log"
+ACTION_ACKNOWLEDGE = "ladder_acknowledge"
+ACTION_PAUSE = "ladder_snooze"
+PAUSES = ("2h", "tomorrow", "3d")  # what an escalation's Snooze offers
+
+
+def format_age(span: timedelta, lang: str) -> str:
+    """`45 minutes`, `26 hours`, `3 days`: a span as people say it, counted right."""
+    minutes = max(0, int(span.total_seconds() // 60))
+    if minutes < 60:
+        return t(lang, "age.minutes", count=minutes)
+    if minutes < 48 * 60:
+        return t(lang, "age.hours", count=minutes // 60)
+    return t(lang, "age.days", count=minutes // (24 * 60))
+
+
+def what(task: Task, lang: str) -> str:
+    """The item in a few words: "Follow up: send the quote — ACME Corp" / "Contact new lead ACME Corp"."""
+    if task.kind == "lead_contact":
+        return t(lang, "todo.what.lead_contact", company=task.title)
+    customer = task.customer or t(lang, "todo.no_customer")
+    return t(lang, "todo.what.follow_up", action=task.title, customer=customer)
+
+
+def lateness(task: Task, now: datetime, lang: str, tz: str) -> str:
+    """How late the item is, or when it falls due today."""
+    if task.kind == "lead_contact":
+        return t(lang, "todo.late.lead_contact", age=format_age(now - task.anchor_at, lang))
+    if task.due_at <= now:
+        return t(lang, "todo.late.overdue", age=format_age(now - task.due_at, lang))
+    return t(lang, "todo.late.due_today", time=format_clock(task.due_at, tz))
+
+
+def state_line(task: Task, now: datetime, lang: str, tz: str) -> str | None:
+    """What became of an item since the card went out; None while it is still open and awake."""
+    if task.state == "done":
+        return t(lang, "todo.state.done", user=task.closed_by or task.owner_id)
+    if task.state != "open":
+        return t(lang, "todo.state.closed")
+    if task.snoozed_until is not None and task.snoozed_until > now:
+        return t(lang, "todo.state.snoozed", until=format_moment(task.snoozed_until, tz, lang))
+    return None
+
+
+@dataclass(frozen=True)
+class ItemList:
+    """A list of items to render: the tasks in rank order, how many more there are, and the card's day."""
+
+    tasks: Sequence[Task]
+    more: int
+    day: str | None = None  # the morning card's local day; None on App Home and `/closeloop todo`
+
+
+def item_blocks(items: ItemList, now: datetime, lang: str, tz: str) -> list[Block]:
+    """One section per item with its buttons while it is open; "+N more" at the end."""
+    blocks: list[Block] = []
+    for number, task in enumerate(items.tasks, start=1):
+        change = state_line(task, now, lang, tz)
+        line = f"*{number}. {what(task, lang)}*"
+        if change is None:
+            blocks.append(
+                SectionBlock(text=MarkdownTextObject(text=f"{line}\n{lateness(task, now, lang, tz)}"))
+            )
+            blocks.append(
+                ActionsBlock(block_id=f"todo-{task.id}", elements=_item_buttons(task, items.day, lang))
+            )
+        else:
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=f"~{line}~\n{change}")))
+    if items.more:
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=t(lang, "todo.more", count=items.more))])
+        )
+    return blocks
+
+
+def _item_buttons(task: Task, day: str | None, lang: str) -> list[ButtonElement]:
+    value = f"{task.id}|{day or ''}"
+    return [
+        ButtonElement(text=t(lang, "todo.button.done"), action_id=ACTION_DONE, value=value, style="primary"),
+        ButtonElement(text=t(lang, "todo.button.snooze"), action_id=ACTION_SNOOZE, value=value),
+        ButtonElement(text=t(lang, "todo.button.log"), action_id=ACTION_LOG, value=value),
+    ]
+
+
+def render_todo_card(items: ItemList, now: datetime, lang: str, tz: str) -> tuple[str, list[dict]]:
+    """The morning DM: today's things, most urgent first."""
+    open_count = sum(1 for task in items.tasks if task.state == "open")
+    header = t(lang, "todo.card.header", count=len(items.tasks))
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=header)),
+        *item_blocks(items, now, lang, tz),
+    ]
+    if open_count == 0:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t(lang, "todo.card.all_done"))]))
+    return header, [block.to_dict() for block in blocks]
+
+
+def render_escalation(task: Task, reader: str, now: datetime, lang: str, tz: str) -> tuple[str, list[dict]]:
+    """An escalation DM: the item, its age, the people already told, and Acknowledge / Snooze."""
+    told = [entry["user"] for entry in task.told if entry["user"] != reader]
+    already = ", ".join(f"<@{user}>" for user in dict.fromkeys(told)) or t(lang, "word.none")
+    age = lateness(task, now, lang, tz)
+    text = t(lang, "ladder.text", what=what(task, lang), age=age, owner=task.owner_id)
+    body = f"{text}\n{t(lang, 'ladder.told', people=already)}"
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=body))]
+    if task.acknowledged_by is not None:
+        when = format_moment(task.acknowledged_at or now, tz, lang)
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=t(lang, "ladder.acknowledged", user=task.acknowledged_by, when=when)
+                    )
+                ]
+            )
+        )
+    elif (change := state_line(task, now, lang, tz)) is not None and task.state != "open":
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=change)]))
+    else:
+        if change is not None:
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=change)]))
+        blocks.append(
+            ActionsBlock(
+                block_id=f"ladder-{task.id}",
+                elements=[
+                    ButtonElement(
+                        text=t(lang, "ladder.button.acknowledge"),
+                        action_id=ACTION_ACKNOWLEDGE,
+                        value=f"{task.id}|{reader}",
+                        style="primary",
+                    ),
+                    StaticSelectElement(
+                        action_id=ACTION_PAUSE,
+                        placeholder=t(lang, "ladder.button.snooze"),
+                        options=[
+                            Option(text=t(lang, f"ladder.pause.{pause}"), value=f"{task.id}|{reader}|{pause}")
+                            for pause in PAUSES
+                        ],
+                    ),
+                ],
+            )
+        )
+    return text, [block.to_dict() for block in blocks]

@@ -1,0 +1,91 @@
+"""The `[daily]` and `[ladders]` sections: the morning to-do card, digests, and escalation ladders.
+
+Defaults are domain.md's: the to-do card at 09:00 in each rep's own zone with at most three items,
+digests at 18:00 and Mondays 10:00, a lead not contacted told to its owner at 24 h and their manager
+at 36 h (its release at `[leads] release_after_days` is the ladder's last rung), an overdue follow-up
+told to the owner when due, their manager a working day later, the director three working days later.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from config.references import ChannelRef
+from domain.ladders import Step, WorkingHours
+
+
+def _clock_time(value: Any) -> time:
+    """A time of day written "09:00" (or a TOML local time)."""
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+        hours, minutes = (int(part) for part in value.strip().split(":"))
+        if hours < 24 and minutes < 60:
+            return time(hours, minutes)
+    raise ValueError(f'{value!r} is not a time of day; write it as HH:MM, e.g. "09:00"')
+
+
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DailyRules(Strict):
+    """When the morning card and the digests go out, and how long the card may be."""
+
+    todo_at: ClockTime = time(9, 0)
+    todo_items: Annotated[int, Field(ge=1, le=10)] = 3
+    digest_at: ClockTime = time(18, 0)
+    weekly_at: ClockTime = time(10, 0)
+    # Channels that get the digests besides every pool channel.
+    digest_channels: list[ChannelRef] = Field(default_factory=list)
+    # Quiet hours: escalations due outside them wait for the recipient's next working morning.
+    working_from: ClockTime = time(9, 0)
+    working_until: ClockTime = time(20, 0)
+
+    @model_validator(mode="after")
+    def _hours_make_a_day(self) -> DailyRules:
+        if self.working_from >= self.working_until:
+            raise ValueError("working_from must be earlier than working_until")
+        return self
+
+    @property
+    def working_hours(self) -> WorkingHours:
+        return WorkingHours(self.working_from, self.working_until)
+
+
+class StepSpec(Strict):
+    """A ladder step: after `hours` or `working_days` (from the item's anchor), tell `tell`."""
+
+    tell: Literal["owner", "manager", "director"]
+    hours: Annotated[float, Field(ge=0, le=24 * 90)] = 0
+    working_days: Annotated[int, Field(ge=0, le=60)] = 0
+
+    def to_domain(self) -> Step:
+        return Step(self.tell, self.hours, self.working_days)
+
+
+class LadderRules(Strict):
+    """The ladders, by the kind of item they watch."""
+
+    lead_not_contacted: list[StepSpec] = Field(
+        default_factory=lambda: [StepSpec(tell="owner", hours=24), StepSpec(tell="manager", hours=36)]
+    )
+    follow_up_overdue: list[StepSpec] = Field(
+        default_factory=lambda: [
+            StepSpec(tell="owner", hours=0),
+            StepSpec(tell="manager", working_days=1),
+            StepSpec(tell="director", working_days=3),
+        ]
+    )
+
+    def for_kind(self, kind: str) -> tuple[Step, ...]:
+        """The steps a new ladder for an item of `kind` starts with."""
+        specs = {"lead_contact": self.lead_not_contacted, "follow_up": self.follow_up_overdue}[kind]
+        return tuple(spec.to_domain() for spec in specs)

@@ -1,0 +1,92 @@
+"""Open items and their ladders: written by the use cases, read by sweeps that touch only what is due.
+
+Every ladder move is a compare-and-set on (`id`, `step`, `state`): of two replicas sweeping at once,
+one moves the step and writes its messages; the other's update matches no row and it sends nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Task
+from storage.upsert import insert_into
+
+OPEN, DONE, CANCELLED = "open", "done", "cancelled"
+
+
+async def get(session: AsyncSession, task_id: int, *, for_update: bool = False) -> Task | None:
+    """One task, locked for the caller's transaction when asked."""
+    query = select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
+    return await session.scalar(query.with_for_update() if for_update else query)
+
+
+async def of_subject(session: AsyncSession, team_id: str, kind: str, subject_id: int) -> Task | None:
+    """The task about one follow-up or lead, locked: its state is about to follow the subject's."""
+    query = select(Task).where(Task.team_id == team_id, Task.kind == kind, Task.subject_id == subject_id)
+    return await session.scalar(query.with_for_update().execution_options(populate_existing=True))
+
+
+async def add(session: AsyncSession, values: dict[str, Any]) -> Task:
+    """A new task; an existing one about the same subject is returned instead (a concurrent writer)."""
+    await session.execute(
+        insert_into(session, Task)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["team_id", "kind", "subject_id"])
+    )
+    task = await of_subject(session, values["team_id"], values["kind"], values["subject_id"])
+    assert task is not None
+    return task
+
+
+async def due_steps(session: AsyncSession, now: datetime, limit: int) -> list[int]:
+    """Tasks whose ladder has a step due at `now`, oldest first: an index range, whatever the table holds."""
+    rows = await session.scalars(
+        select(Task.id).where(Task.next_step_at <= now).order_by(Task.next_step_at).limit(limit)
+    )
+    return list(rows)
+
+
+async def move_ladder(session: AsyncSession, task: Task, *, from_step: int, values: dict[str, Any]) -> bool:
+    """Compare-and-set: change the ladder only if nobody moved it past `from_step` or closed the task."""
+    result = await session.execute(
+        update(Task)
+        .where(Task.id == task.id, Task.step == from_step, Task.state == OPEN)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+async def open_of(
+    session: AsyncSession, team_id: str, owner_ids: Sequence[str], due_by: datetime | None = None
+) -> list[Task]:
+    """The open tasks of some owners (due by `due_by` when given), for their lists."""
+    query = select(Task).where(Task.team_id == team_id, Task.owner_id.in_(owner_ids), Task.state == OPEN)
+    if due_by is not None:
+        query = query.where(Task.due_at <= due_by)
+    return list(await session.scalars(query.order_by(Task.due_at, Task.id)))
+
+
+async def owners_with_open(session: AsyncSession, due_by: datetime) -> list[tuple[str, str]]:
+    """(team, owner) of everyone with an open task due by `due_by`: who may need a card this morning."""
+    rows = await session.execute(
+        select(Task.team_id, Task.owner_id)
+        .where(Task.state == OPEN, Task.due_at <= due_by)
+        .group_by(Task.team_id, Task.owner_id)
+    )
+    return [(team, owner) for team, owner in rows]
+
+
+async def listing(session: AsyncSession) -> list[Task]:
+    """Every task, for the export."""
+    return list(await session.scalars(select(Task).order_by(Task.id)))
+
+
+async def late_ladders(session: AsyncSession, before: datetime) -> int:
+    """How many running ladders have a step due before `before` and not yet taken (the auditor's count)."""
+    return int(await session.scalar(select(func.count()).where(Task.next_step_at < before)) or 0)

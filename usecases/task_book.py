@@ -1,0 +1,137 @@
+"""Each open item kept in step with its subject, inside the subject's own transaction.
+
+A follow-up with a next action and a due date is its author's item; a lead assigned and not yet
+contacted is its owner's. The activity and lead desks call `TaskBook` wherever they change one, so an
+item exists exactly while there is something to do, and its ladder starts (or starts over, for a new
+owner or a new due time) with a copy of the rules file's steps.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.rules import Rules
+from storage import customers, users
+from storage import tasks as store
+from storage.models import Activity, LeadRecord, Task
+
+FOLLOW_UP, LEAD_CONTACT = "follow_up", "lead_contact"
+FIRST_CONTACT_LIMIT = timedelta(hours=24)  # domain.md: a lead is contacted within 24 h
+
+
+class TaskBook:
+    """Keeps each task in step with its subject, inside the subject's own transaction."""
+
+    def __init__(self, rules: Rules, default_tz: str):
+        self._rules = rules
+        self._default_tz = default_tz
+
+    async def follow_up(self, session: AsyncSession, activity: Activity, now: datetime) -> None:
+        """An activity with a next action and a due date is its author's follow-up; without, none."""
+        task = await store.of_subject(session, activity.team_id, FOLLOW_UP, activity.id)
+        if not (activity.next_action and activity.due_at):
+            await self._close(task, store.CANCELLED, None, now)
+            return
+        customer = await customers.get(session, activity.customer_id) if activity.customer_id else None
+        await self._keep(
+            session,
+            task,
+            team_id=activity.team_id,
+            kind=FOLLOW_UP,
+            subject_id=activity.id,
+            owner_id=activity.author_id,
+            title=activity.next_action,
+            customer=customer.name if customer else None,
+            anchor=activity.due_at,
+            due=activity.due_at,
+            now=now,
+        )
+
+    async def record_gone(self, session: AsyncSession, activity: Activity, now: datetime) -> None:
+        """An undone record takes its follow-up with it."""
+        task = await store.of_subject(session, activity.team_id, FOLLOW_UP, activity.id)
+        await self._close(task, store.CANCELLED, None, now)
+
+    async def lead(
+        self, session: AsyncSession, lead: LeadRecord, now: datetime, actor: str | None = None
+    ) -> None:
+        """A lead assigned and not yet contacted is its owner's item; contact closes it, release drops it."""
+        task = await store.of_subject(session, lead.team_id, LEAD_CONTACT, lead.id)
+        if lead.owner_id and lead.assigned_at and lead.first_contact_at is None:
+            await self._keep(
+                session,
+                task,
+                team_id=lead.team_id,
+                kind=LEAD_CONTACT,
+                subject_id=lead.id,
+                owner_id=lead.owner_id,
+                title=lead.company,
+                customer=lead.company,
+                anchor=lead.assigned_at,
+                due=lead.assigned_at + FIRST_CONTACT_LIMIT,
+                now=now,
+            )
+            return
+        contacted = lead.first_contact_at is not None and task is not None and task.owner_id == lead.owner_id
+        await self._close(task, store.DONE if contacted else store.CANCELLED, actor, now)
+
+    async def _keep(
+        self,
+        session: AsyncSession,
+        task: Task | None,
+        *,
+        team_id: str,
+        kind: str,
+        subject_id: int,
+        owner_id: str,
+        title: str,
+        customer: str | None,
+        anchor: datetime,
+        due: datetime,
+        now: datetime,
+    ) -> None:
+        """Create the task, or bring it up to date; a new owner or a new due time starts a new ladder."""
+        restart = (
+            task is None or task.state != store.OPEN or task.owner_id != owner_id or task.anchor_at != anchor
+        )
+        if task is None:
+            task = await store.add(
+                session,
+                {
+                    "team_id": team_id,
+                    "kind": kind,
+                    "subject_id": subject_id,
+                    "owner_id": owner_id,
+                    "title": title,
+                    "customer": customer,
+                    "anchor_at": anchor,
+                    "due_at": due,
+                    "state": store.OPEN,
+                    "steps": [],
+                    "step": 0,
+                    "told": [],
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
+        task.title, task.customer, task.due_at, task.updated_at = title, customer, due, now
+        if restart:
+            steps = self._rules.ladders.for_kind(kind)
+            tz = await self._tz(session, team_id, owner_id)
+            task.owner_id, task.anchor_at, task.state = owner_id, anchor, store.OPEN
+            task.steps = [step.as_json() for step in steps]
+            task.step, task.told, task.snoozed_until = 0, [], None
+            task.acknowledged_by = task.acknowledged_at = task.closed_by = task.closed_at = None
+            task.next_step_at = steps[0].due(anchor, self._rules.calendar, tz) if steps else None
+
+    async def _close(self, task: Task | None, state: str, actor: str | None, now: datetime) -> None:
+        if task is None or task.state != store.OPEN:
+            return
+        task.state, task.closed_by, task.closed_at, task.updated_at = state, actor, now, now
+        task.next_step_at = None
+
+    async def _tz(self, session: AsyncSession, team_id: str, user_id: str) -> str:
+        known = await users.remembered(session, team_id, user_id)
+        return (known.tz if known else None) or self._default_tz

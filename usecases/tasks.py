@@ -1,0 +1,352 @@
+"""Open items and escalation ladders: the to-do list, the morning card, the sweep, and the buttons.
+
+A follow-up with a due date and a lead waiting for first contact each become a task in the same
+transaction that made them (`TaskBook`, called by the activity and lead desks). The morning card, App
+Home and `/closeloop todo` rank a rep's open tasks with `domain.todo`; the sweep advances ladders whose
+next step is due, by compare-and-set, writing each escalation DM to the outbox in that transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.rules import Rules
+from domain.cadence import DailyAt, local_instant
+from domain.ladders import Step, ladder_from_json
+from domain.todo import OpenItem, TodoList, rank
+from storage import job_runs, outbox, users
+from storage import leads as lead_store
+from storage import tasks as store
+from storage.db import Database
+from storage.models import Task
+from storage.outbox import Outgoing
+from usecases.leads import LeadDesk, lead_card
+from usecases.task_book import LEAD_CONTACT
+
+TODO_JOB = "todo_card"
+SWEEP_BATCH = 500
+CARD_BATCH = 200
+
+
+class TaskError(Exception):
+    """A button or command that cannot act; `code` names the catalogue sentence."""
+
+    def __init__(self, code: str, **params: object):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def todo_card_key(owner_id: str, day: date) -> str:
+    """The dedupe key of a rep's card for one local day: one card a day, ever."""
+    return f"todo:{owner_id}:{day.isoformat()}"
+
+
+def escalation_key(task_id: int, step: int, reader: str) -> str:
+    return f"escalation:{task_id}:{step}:{reader}"
+
+
+def as_item(task: Task) -> OpenItem:
+    return OpenItem(task.id, task.kind, task.due_at, task.snoozed_until)
+
+
+@dataclass(frozen=True)
+class TodoView:
+    """A person's list as shown: the ranked items with their tasks, and how many more there are."""
+
+    tasks: tuple[Task, ...]
+    listing: TodoList
+
+
+class TaskDesk:
+    """The to-do and escalation use cases."""
+
+    def __init__(self, db: Database, rules: Rules, leads: LeadDesk, default_tz: str):
+        self._db = db
+        self._rules = rules
+        self._leads = leads
+        self._default_tz = default_tz
+
+    # lists
+
+    async def todo_for(
+        self, team_id: str, user_id: str, tz: str, now: datetime, limit: int | None = None
+    ) -> TodoView:
+        """`user_id`'s list at `now`, most urgent first."""
+        day_ends = _day_end(now, tz)
+        async with self._db.sessions() as session:
+            open_tasks = await store.open_of(session, team_id, [user_id], due_by=day_ends)
+        listing = rank(
+            [as_item(task) for task in open_tasks], now, day_ends, limit or self._rules.daily.todo_items
+        )
+        by_id = {task.id: task for task in open_tasks}
+        return TodoView(tuple(by_id[entry.item.item_id] for entry in listing.top), listing)
+
+    async def morning_cards(self, now: datetime, replica: str = "") -> int:
+        """Queue today's card for every rep whose to-do hour has come, once a day each; returns how many.
+
+        Each rep's slot is claimed in `job_runs` with their card in one transaction, so two replicas
+        (or a tick beside a running bot) send one card. No card on the rep's days off, while they are
+        away, for deactivated people and bots, or when there is nothing to do.
+        """
+        async with self._db.sessions() as session:
+            owners = await store.owners_with_open(session, now + timedelta(days=1, hours=14))
+        by_team: dict[str, list[str]] = defaultdict(list)
+        for team_id, owner in owners:
+            by_team[team_id].append(owner)
+        queued = 0
+        for team_id, everyone in by_team.items():
+            away = {rep.user_id for rep in await self._leads.roster(team_id) if rep.away}
+            owner_ids = [owner for owner in everyone if owner not in away]
+            for start in range(0, len(owner_ids), CARD_BATCH):
+                queued += await self._cards_for(team_id, owner_ids[start : start + CARD_BATCH], now, replica)
+        return queued
+
+    async def _cards_for(self, team_id: str, owner_ids: list[str], now: datetime, replica: str) -> int:
+        daily = self._rules.daily
+        queued = 0
+        async with self._db.sessions.begin() as session:
+            profiles = await users.many(session, team_id, owner_ids)
+            due: dict[str, tuple[datetime, date, datetime]] = {}
+            for owner in owner_ids:
+                profile = profiles.get(owner)
+                if profile is not None and (profile.deleted or profile.is_bot):
+                    continue
+                tz = (profile.tz if profile else None) or self._default_tz
+                local_now = now.astimezone(ZoneInfo(tz))
+                slot = DailyAt(daily.todo_at).latest_slot(now, tz)
+                today = local_now.date()
+                if slot.astimezone(ZoneInfo(tz)).date() != today or local_now.time() >= daily.working_until:
+                    continue
+                if not self._rules.calendar.is_working_day(today):
+                    continue
+                due[owner] = (slot, today, _day_end(now, tz))
+            if not due:
+                return 0
+            open_tasks = await store.open_of(
+                session, team_id, list(due), due_by=max(end for *_, end in due.values())
+            )
+            mine: dict[str, list[Task]] = defaultdict(list)
+            for task in open_tasks:
+                mine[task.owner_id].append(task)
+            for owner, (slot, today, day_ends) in due.items():
+                listing = rank([as_item(task) for task in mine[owner]], now, day_ends, daily.todo_items)
+                if listing.empty:
+                    continue
+                if not await job_runs.claim(session, TODO_JOB, slot, replica, now, subject=owner):
+                    continue
+                await outbox.send_once(
+                    session,
+                    Outgoing(
+                        key=todo_card_key(owner, today),
+                        kind="todo_card",
+                        team_id=team_id,
+                        channel=owner,
+                        payload={
+                            "reader": owner,
+                            "day": today.isoformat(),
+                            "task_ids": [entry.item.item_id for entry in listing.top],
+                            "more": listing.more,
+                        },
+                    ),
+                    now,
+                )
+                queued += 1
+        return queued
+
+    # the ladder sweep
+
+    async def sweep(self, now: datetime) -> int:
+        """Take every ladder step due at `now`; returns how many steps were taken or held."""
+        moved = 0
+        while True:
+            async with self._db.sessions() as session:
+                due = await store.due_steps(session, now, SWEEP_BATCH)
+            for task_id in due:
+                moved += await self._advance(task_id, now)
+            if len(due) < SWEEP_BATCH:
+                return moved
+
+    async def _advance(self, task_id: int, now: datetime) -> int:
+        async with self._db.sessions.begin() as session:
+            task = await store.get(session, task_id, for_update=True)
+            if task is None or task.next_step_at is None or task.next_step_at > now:
+                return 0
+            if task.state != store.OPEN:
+                await store.move_ladder(session, task, from_step=task.step, values={"next_step_at": None})
+                return 0
+            if task.snoozed_until is not None and task.snoozed_until > now:
+                await store.move_ladder(
+                    session, task, from_step=task.step, values={"next_step_at": task.snoozed_until}
+                )
+                return 1
+            steps = ladder_from_json(task.steps)
+            if task.step >= len(steps):
+                await store.move_ladder(session, task, from_step=task.step, values={"next_step_at": None})
+                return 0
+            step = steps[task.step]
+            readers = self._readers(step, task.owner_id)
+            if readers:
+                first_tz = await self._tz(session, task.team_id, readers[0])
+                opens = self._rules.daily.working_hours.next_open(now, first_tz, self._rules.calendar)
+                if opens > now:  # quiet hours or a day off where the reader is: hold, do not drop
+                    await store.move_ladder(
+                        session, task, from_step=task.step, values={"next_step_at": opens}
+                    )
+                    return 1
+            owner_tz = await self._tz(session, task.team_id, task.owner_id)
+            following = task.step + 1
+            next_at = (
+                steps[following].due(task.anchor_at, self._rules.calendar, owner_tz)
+                if following < len(steps)
+                else None
+            )
+            told = [
+                *task.told,
+                *({"user": reader, "step": task.step, "at": now.isoformat()} for reader in readers),
+            ]
+            if not await store.move_ladder(
+                session,
+                task,
+                from_step=task.step,
+                values={"step": following, "next_step_at": next_at, "told": told, "updated_at": now},
+            ):
+                return 0
+            for reader in readers:
+                await outbox.send_once(session, _escalation(task, task.step, reader), now)
+            return 1
+
+    def _readers(self, step: Step, owner_id: str) -> list[str]:
+        leads = self._rules.leads
+        if step.rung == "owner":
+            return [owner_id]
+        if step.rung == "manager":
+            return list(leads.managers_of(owner_id))
+        return [director for director in leads.director_ids if director != owner_id]
+
+    async def late_ladders(self, now: datetime, grace: timedelta = timedelta(minutes=5)) -> int:
+        """How many ladders have a step more than `grace` overdue: the auditor's figure."""
+        async with self._db.sessions() as session:
+            return await store.late_ladders(session, now - grace)
+
+    # buttons
+
+    async def done(self, task_id: int, user_id: str, now: datetime, card_day: str | None = None) -> Task:
+        """The owner did it: a follow-up closes, a lead is marked contacted; the card updates in place."""
+        async with self._db.sessions.begin() as session:
+            task = await self._owned(session, task_id, user_id)
+            if task.kind == LEAD_CONTACT:
+                lead = await lead_store.get(session, task.subject_id, for_update=True)
+                if lead is not None and lead.first_contact_at is None and lead.owner_id == user_id:
+                    await self._leads.contacted_in(session, lead, user_id, now)
+                    await outbox.show(session, lead_card(lead), now)
+            task.state, task.closed_by, task.closed_at, task.updated_at = store.DONE, user_id, now, now
+            task.next_step_at = None
+            await self._reshow(session, task, now, card_day)
+            return task
+
+    async def snooze(
+        self,
+        task_id: int,
+        user_id: str,
+        until: datetime,
+        now: datetime,
+        card_day: str | None = None,
+        *,
+        owner_only: bool = False,
+    ) -> Task:
+        """Put an item (and its ladder) off until `until`: the owner from their card (`owner_only`), or
+        also whom an escalation reached."""
+        async with self._db.sessions.begin() as session:
+            task = await store.get(session, task_id, for_update=True)
+            if task is None or task.state != store.OPEN:
+                raise TaskError("task.gone")
+            allowed = {task.owner_id} if owner_only else {task.owner_id, *_told_users(task)}
+            if user_id not in allowed:
+                raise TaskError("task.not_yours", owner=task.owner_id)
+            task.snoozed_until, task.updated_at = until, now
+            if task.next_step_at is not None:
+                task.next_step_at = max(task.next_step_at, until)
+            await self._reshow(session, task, now, card_day)
+            return task
+
+    async def acknowledge(self, task_id: int, user_id: str, now: datetime) -> Task:
+        """Whom an escalation reached takes it on: the ladder stops, every copy of the DM says who and when."""
+        async with self._db.sessions.begin() as session:
+            task = await store.get(session, task_id, for_update=True)
+            if task is None:
+                raise TaskError("task.gone")
+            if user_id not in _told_users(task):
+                raise TaskError("task.not_for_you")
+            if task.acknowledged_by is None:
+                if not await store.move_ladder(
+                    session,
+                    task,
+                    from_step=task.step,
+                    values={
+                        "acknowledged_by": user_id,
+                        "acknowledged_at": now,
+                        "next_step_at": None,
+                        "updated_at": now,
+                    },
+                ):
+                    raise TaskError("task.gone")
+                await session.refresh(task)
+                await self._reshow(session, task, now, None)
+            return task
+
+    async def owned_task(self, task_id: int, user_id: str) -> Task:
+        """An open task of `user_id`'s (for the Log form); anyone else's is refused."""
+        async with self._db.sessions() as session:
+            return await self._owned(session, task_id, user_id)
+
+    async def _owned(self, session: AsyncSession, task_id: int, user_id: str) -> Task:
+        task = await store.get(session, task_id, for_update=True)
+        if task is None or task.state != store.OPEN:
+            raise TaskError("task.gone")
+        if task.owner_id != user_id:
+            raise TaskError("task.not_yours", owner=task.owner_id)
+        return task
+
+    async def _reshow(self, session: AsyncSession, task: Task, now: datetime, card_day: str | None) -> None:
+        """Every message showing the task is updated in place: the day's card, each escalation DM."""
+        if card_day:
+            await outbox.reshow(session, todo_card_key(task.owner_id, date.fromisoformat(card_day)), now)
+        for told in task.told:
+            await outbox.show(session, _escalation(task, int(told["step"]), told["user"]), now)
+        await outbox.reshow(session, home_key(task.owner_id), now)
+
+    async def _tz(self, session: AsyncSession, team_id: str, user_id: str) -> str:
+        known = await users.remembered(session, team_id, user_id)
+        return (known.tz if known else None) or self._default_tz
+
+
+def home_key(user_id: str) -> str:
+    """The dedupe key of a person's App Home: one view, republished whenever it changes."""
+    return f"home:{user_id}"
+
+
+def _escalation(task: Task, step: int, reader: str) -> Outgoing:
+    return Outgoing(
+        key=escalation_key(task.id, step, reader),
+        kind="escalation",
+        team_id=task.team_id,
+        channel=reader,
+        payload={"reader": reader, "task_id": task.id, "step": step},
+    )
+
+
+def _told_users(task: Task) -> set[str]:
+    return {entry["user"] for entry in task.told}
+
+
+def _day_end(now: datetime, tz: str) -> datetime:
+    """The end of `now`'s day where the person is."""
+    zone = ZoneInfo(tz)
+    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+    return local_instant(datetime.combine(tomorrow, datetime.min.time()), zone)
