@@ -162,7 +162,7 @@ class TaskDesk:
     # the ladder sweep
 
     async def sweep(self, now: datetime) -> int:
-        """Take every ladder step due at `now`; returns how many steps were taken or held."""
+        """Take every ladder step due at `now`; returns how many were taken (held ones wait for later)."""
         moved = 0
         while True:
             async with self._db.sessions() as session:
@@ -184,7 +184,7 @@ class TaskDesk:
                 await store.move_ladder(
                     session, task, from_step=task.step, values={"next_step_at": task.snoozed_until}
                 )
-                return 1
+                return 0
             steps = ladder_from_json(task.steps)
             if task.step >= len(steps):
                 await store.move_ladder(session, task, from_step=task.step, values={"next_step_at": None})
@@ -198,7 +198,7 @@ class TaskDesk:
                     await store.move_ladder(
                         session, task, from_step=task.step, values={"next_step_at": opens}
                     )
-                    return 1
+                    return 0
             owner_tz = await self._tz(session, task.team_id, task.owner_id)
             following = task.step + 1
             next_at = (

@@ -6,6 +6,7 @@ job table exactly as `closeloop tick` drives it, one tick per simulated half hou
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +19,8 @@ from bot.clock import SimulatedClock
 from scheduler.jobs import run_due_jobs
 from storage.models import LeadRecord, OutboxMessage, Task
 from tests.support.harness import RunningBot, settings_for, start_bot
-from tests.support.payloads import block_action, button, select as select_option
+from tests.support.payloads import block_action, button
+from tests.support.payloads import select as select_option
 from tests.support.slack_api import SlackApiStub
 
 TOKEN = "intake-secret"
@@ -130,7 +132,7 @@ async def test_each_rep_gets_one_card_each_working_day_at_nine_their_time(
         assert all(day.weekday() < 5 for day in days)  # never on Saturday or Sunday
     # Alice's week: Mon–Fri; Bob's Monday 09:00 in New York is Monday 22:00 in Shanghai, after the log.
     assert len(by_user["UALICE"]) == 5 and len(by_user["UBOB"]) == 5
-    first = [text for text in dm_texts(running.slack, "UALICE") if "Good morning" in text][0]
+    first = next(text for text in dm_texts(running.slack, "UALICE") if "Good morning" in text)
     assert "send the quote" in first and "Snooze 1 day" in first, first
 
 
@@ -151,7 +153,7 @@ async def test_a_lead_left_alone_climbs_owner_manager_then_release_each_once(
     owner_at, manager_at = (row.created_at.astimezone(SHANGHAI) for row in steps)
     assert owner_at == datetime(2026, 12, 8, 9, 0, tzinfo=SHANGHAI)  # 24 h is 07:30: held to 09:00
     assert manager_at == datetime(2026, 12, 8, 19, 30, tzinfo=SHANGHAI)  # 36 h, inside working hours
-    boss_dm = [text for text in dm_texts(running.slack, "UBOSS")][0]
+    boss_dm = next(iter(dm_texts(running.slack, "UBOSS")))
     assert "Globex" in boss_dm and "<@UALICE>" in boss_dm and "已通知" in boss_dm  # in his language
     async with running.db.sessions() as session:
         lead = await session.scalar(select(LeadRecord))
@@ -223,3 +225,26 @@ async def test_snooze_on_an_escalation_pauses_the_ladder_until_then(
     assert snoozed.snoozed_until == clock.now().astimezone(UTC) + timedelta(days=3)
     await live_until(running, clock, MONDAY + timedelta(days=2))
     assert len(await outbox_rows(running, "escalation")) == 1  # the manager's step waits for the snooze
+
+
+async def test_two_replicas_sweeping_and_carding_at_one_instant_send_each_message_once(
+    running: RunningBot, clock: SimulatedClock
+) -> None:
+    for user in ("UALICE", "UBOB"):
+        await running.command(user, "CSALES", "log ACME Corp called, next: tomorrow 08:00 send the quote")
+    clock.set(datetime(2026, 12, 8, 9, 0, tzinfo=SHANGHAI))  # Alice's 09:00; her follow-up is an hour late
+    tasks = running.bot.services.tasks
+    now = clock.now()
+    # The job slots are bypassed on purpose: the compare-and-set and the per-rep claims must hold alone.
+    results = await asyncio.gather(
+        tasks.sweep(now), tasks.sweep(now), tasks.morning_cards(now, "a"), tasks.morning_cards(now, "b")
+    )
+    assert results[0] + results[1] == 1  # Alice's ladder moved once; Bob's waits for his morning
+    assert results[2] + results[3] == 1  # Alice's card; Bob's 09:00 has not come in New York
+    await running.settle()
+    assert [row.channel for row in await outbox_rows(running, "escalation")] == ["UALICE"]
+    assert [row.channel for row in await outbox_rows(running, "todo_card")] == ["UALICE"]
+    async with running.db.sessions() as session:
+        bobs = await session.scalar(select(Task).where(Task.owner_id == "UBOB"))
+    assert bobs.next_step_at == datetime(2026, 12, 8, 9, 0, tzinfo=NEW_YORK)  # held, not dropped
+    assert len(running.slack.calls("chat.postMessage")) == 2 + 2  # 2 record cards, 1 escalation, 1 card
