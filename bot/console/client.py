@@ -111,7 +111,7 @@ class ConsoleWorld:
 
     def messages_in(self, channel_id: str) -> list[JsonDict]:
         return [
-            copy.deepcopy(m.to_slack(self.workspace.team_id))
+            m.to_slack(self.workspace.team_id)
             for m in self.workspace.messages
             if m.channel_id == channel_id and m.only_for is None and not m.deleted
         ]

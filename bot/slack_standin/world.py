@@ -96,4 +96,4 @@ class SlackWorld(Protocol):
         """Remove a message from the conversation."""
 
     def messages_in(self, channel_id: str) -> list[JsonDict]:
-        """Copies of every message everyone can read in the conversation, threads included, any order."""
+        """Every message everyone can read in the conversation, threads included, any order; read, never changed."""

@@ -117,4 +117,4 @@ class StubWorkspace:
         self.store.remove(channel_id, ts)
 
     def messages_in(self, channel_id: str) -> list[JsonDict]:
-        return copy.deepcopy(self.store.in_channel(channel_id))
+        return self.store.in_channel(channel_id)
