@@ -21,7 +21,7 @@ from slack_bolt.response import BoltResponse
 from bot.app import Bot
 from bot.clock import SimulatedClock
 from bot.console import clicks, modal
-from bot.console.client import ConsoleSlack, block_errors
+from bot.console.client import ConsoleSlack
 from bot.console.history import restore_messages
 from bot.console.lines import LineSource
 from bot.console.moments import parse_clock_target
@@ -37,6 +37,7 @@ from bot.console.screen import Place, Screen
 from bot.console.workspace import BOT_USER_ID, Channel, Member, Message, Workspace
 from bot.i18n import language_for, t
 from bot.render.dates import format_moment
+from bot.slack_standin.block_kit import message_block_errors
 from domain.leads import Rep
 from scheduler.jobs import run_due_jobs
 
@@ -177,7 +178,7 @@ class ConsoleSession:
         """Slack shows a slash command's answer to its author only, unless it says `in_channel`."""
         answer = _json(raw) or {"text": raw}
         blocks = answer.get("blocks") or []
-        if errors := block_errors(blocks):
+        if errors := message_block_errors(blocks):
             self.screen.say(t(self.lang, "console.rejected", detail="; ".join(errors)))
             return
         public = answer.get("response_type") == "in_channel"

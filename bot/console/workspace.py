@@ -70,6 +70,7 @@ class Message:
     number: int | None = None  # None for ephemeral messages, which Slack does not keep
     only_for: str | None = None  # the one person who sees an ephemeral message
     deleted: bool = False
+    metadata: dict[str, Any] | None = None  # what the bot attached; the in-doubt check looks for it
 
     @property
     def is_bot(self) -> bool:
@@ -99,6 +100,8 @@ class Message:
             shaped["thread_ts"] = self.thread_ts
         if self.blocks:
             shaped["blocks"] = self.blocks
+        if self.metadata:
+            shaped["metadata"] = self.metadata
         return shaped
 
 
@@ -111,7 +114,7 @@ class Workspace:
         self.members: dict[str, Member] = {}
         self.channels: dict[str, Channel] = {}
         self.messages: list[Message] = []
-        self._clock = clock
+        self.clock = clock
         self._numbers = itertools.count(1)
         self._last_ts_micros = 0
 
@@ -200,7 +203,7 @@ class Workspace:
 
     def next_ts(self, moment: datetime | None = None) -> str:
         """A fresh ts at `moment` (default: the simulated now), unique and increasing as Slack's are."""
-        micros = int((moment or self._clock.now()).timestamp() * 1_000_000)
+        micros = int((moment or self.clock.now()).timestamp() * 1_000_000)
         self._last_ts_micros = max(micros, self._last_ts_micros + 1)
         seconds, rest = divmod(self._last_ts_micros, 1_000_000)
         return f"{seconds}.{rest:06d}"
