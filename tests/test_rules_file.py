@@ -220,3 +220,41 @@ def test_a_bracket_inside_quotes_does_not_hide_the_lines_after_it() -> None:
     assert [str(p) for p in caught.value.problems] == [
         "team.toml:3: competitors.lable: Extra inputs are not permitted"
     ]
+
+
+DAILY_MISTAKES = """[daily]
+todo_at = "25:00"
+working_from = "21:00"
+
+[ladders]
+lead_not_contacted = [
+    { tell = "ceo", hours = 24 },
+]
+follow_up_overdue = [{ tell = "owner", dayz = 1 }]
+"""
+
+
+def test_daily_and_ladder_mistakes_are_reported_with_their_lines() -> None:
+    with pytest.raises(RulesError) as caught:
+        parse_rules(DAILY_MISTAKES, "team.toml")
+    reported = {(p.line, p.message.split(":")[0]) for p in caught.value.problems}
+    assert (2, "daily.todo_at") in reported
+    assert (7, "ladders.lead_not_contacted.0.tell") in reported
+    assert (9, "ladders.follow_up_overdue.0.dayz") in reported
+    todo_at = next(p for p in caught.value.problems if p.line == 2)
+    assert 'write it as HH:MM, e.g. "09:00"' in todo_at.message
+
+
+def test_working_hours_must_make_a_day() -> None:
+    with pytest.raises(RulesError) as caught:
+        parse_rules('[daily]\nworking_from = "21:00"\n', "team.toml")
+    assert "working_from must be earlier than working_until" in str(caught.value)
+
+
+def test_a_running_ladder_starts_from_the_rules_file_steps() -> None:
+    rules = parse_rules(
+        '[ladders]\nlead_not_contacted = [{ tell = "owner", hours = 4 }, { tell = "director", working_days = 2 }]\n',
+        "team.toml",
+    )
+    steps = rules.ladders.for_kind("lead_contact")
+    assert [(s.rung, s.hours, s.working_days) for s in steps] == [("owner", 4, 0), ("director", 0, 2)]

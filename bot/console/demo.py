@@ -44,23 +44,25 @@ PEOPLE: tuple[Member, ...] = (
 
 @dataclass(frozen=True)
 class DemoRep:
-    """A rep on the demo roster: where they sell, their rotation weight, when they joined."""
+    """A rep on the demo roster: where they sell, their rotation weight, when they joined, their manager."""
 
     handle: str
     regions: tuple[str, ...]
     joined: date
     weight: float = 1.0
+    manager: str | None = None  # whom escalations about their late work reach first
 
 
 # Regions are written both ways because the lead form takes them as typed.
 EAST, SOUTH = ("East", "华东"), ("South", "华南")
 ROSTER: tuple[DemoRep, ...] = (
-    DemoRep("alice", EAST, date(2022, 3, 1)),
-    DemoRep("wang", EAST, date(2023, 6, 12), weight=1.2),
-    DemoRep("bob", SOUTH, date(2021, 9, 1)),
-    DemoRep("chen", SOUTH, date(2026, 10, 8)),  # new: guaranteed a share of S/A leads
+    DemoRep("alice", EAST, date(2022, 3, 1), manager="kate"),
+    DemoRep("wang", EAST, date(2023, 6, 12), weight=1.2, manager="kate"),
+    DemoRep("bob", SOUTH, date(2021, 9, 1), manager="li"),
+    DemoRep("chen", SOUTH, date(2026, 10, 8), manager="li"),  # new: guaranteed a share of S/A leads
 )
 MANAGERS = ("li", "kate")
+DIRECTORS = ("li",)  # the last rung of an escalation ladder
 
 
 def demo_lead_rules() -> dict[str, Any]:
@@ -70,6 +72,7 @@ def demo_lead_rules() -> dict[str, Any]:
     return {
         "default_pool": "everyone",
         "managers": [user[handle] for handle in MANAGERS],
+        "directors": [user[handle] for handle in DIRECTORS],
         "pools": [
             {
                 "id": "east",
@@ -89,6 +92,7 @@ def demo_lead_rules() -> dict[str, Any]:
                 "joined": rep.joined,
                 "weight": rep.weight,
             }
+            | ({"manager": user[rep.manager]} if rep.manager else {})
             for rep in ROSTER
         ],
     }

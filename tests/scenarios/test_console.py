@@ -265,6 +265,25 @@ async def test_the_clock_moves_and_scheduled_work_runs_as_time_passes(tmp_path: 
     assert "华东机械 的刘总想看演示，下周安排一下？" not in kept
 
 
+async def test_the_next_morning_brings_the_to_do_card_and_its_buttons_work(tmp_path: Path) -> None:
+    out = await in_process(
+        tmp_path,
+        "/thread 1\n#archive #quote next: tomorrow 10:00 send the test report\n/back\n"
+        "/clock +1d\n/click 1\n/closeloop todo\n/click 1\n/closeloop todo\n/clock +1d\n",
+    )
+    morning = out.split("It is Thu 26 Nov 2026, 10:00 (Asia/Shanghai).", 1)[1]
+    assert "(DM to alice):\n    ☀️ Good morning! Today's 1 thing to do:" in morning
+    assert "1. Follow up: tomorrow 10:00 send the test report — ACME Corp" in morning
+    assert "[1] Done  [2] Snooze 1 day  [3] Log" in morning
+    # the owner is told the follow-up is due; Acknowledge stops the ladder there
+    assert "Already told: —\n    [1] Acknowledge" in morning
+    assert "✅ Acknowledged by @alice on Thu 26 Nov 2026, 10:00" in morning
+    assert "Your list today (1 item):" in morning  # /closeloop todo, then Done on it
+    assert "Nothing on your list today." in morning
+    friday = out.split("It is Fri 27 Nov 2026, 10:00 (Asia/Shanghai).", 1)[1]
+    assert "Good morning" not in friday  # nothing left to do: no card
+
+
 async def test_now_starts_the_clock_and_the_past_cannot_be_revisited(tmp_path: Path) -> None:
     out = console(tmp_path, "/clock 2026-01-01 09:00\n").stdout
     assert "It is Wed 25 Nov 2026, 10:00 (Asia/Shanghai)." in out
