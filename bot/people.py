@@ -88,7 +88,10 @@ class PeopleDirectory:
     async def _fetch(self, client: AsyncWebClient, team_id: str, user_id: str, now: datetime) -> Person:
         """Ask Slack and remember the answer for a day."""
         reply = await client.users_info(user=user_id, include_locale=True)
-        profile = reply["user"]
+        return await self.remember(team_id, reply["user"], now)
+
+    async def remember(self, team_id: str, profile: dict, now: datetime) -> Person:
+        """Keep what `users.info` said of someone (name, language, zone, deactivated or a bot) for a day."""
         name = (
             profile.get("profile", {}).get("display_name")
             or profile.get("real_name")
@@ -99,7 +102,7 @@ class PeopleDirectory:
             await users.remember(
                 session,
                 team_id=team_id,
-                user_id=user_id,
+                user_id=profile["id"],
                 name=name,
                 locale=locale,
                 tz=tz,
@@ -107,4 +110,4 @@ class PeopleDirectory:
                 deleted=bool(profile.get("deleted")),
                 now=now,
             )
-        return self._person(user_id, name, locale, tz)
+        return self._person(profile["id"], name, locale, tz)

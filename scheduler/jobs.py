@@ -60,7 +60,8 @@ async def widen_first_offers(services: Services, now: datetime) -> int:
 
 
 async def refresh_rep_statuses(services: Services, now: datetime) -> int:
-    """Read each rep's Slack status, so a rep on leave stops getting leads without anyone typing a thing."""
+    """Read each rep's Slack status, so a rep on leave stops getting leads (and morning cards) without
+    anyone typing a thing; their profile is remembered too, so a deactivated rep gets no card."""
     roster = services.rules.leads.routing_table.roster
     if not roster:
         return 0
@@ -68,9 +69,12 @@ async def refresh_rep_statuses(services: Services, now: datetime) -> int:
     statuses = {}
     for rep in roster:
         try:
-            profile = (await services.slack.users_info(user=rep.user_id))["user"].get("profile", {})
+            user = (await services.slack.users_info(user=rep.user_id, include_locale=True))["user"]
         except SlackApiError:
             continue  # a rep who left the workspace keeps the rules file's word
+        # Their zone, language and whether they were deactivated, fresh for the morning cards.
+        await services.people.remember(team_id, user, now)
+        profile = user.get("profile", {})
         statuses[rep.user_id] = (profile.get("status_text", ""), profile.get("status_emoji", ""))
     return len(await services.leads.note_statuses(team_id, statuses, now))
 

@@ -24,7 +24,7 @@ def user_object(identity: SlackIdentity, user: SlackUser, *, now: datetime, incl
         "id": user.user_id,
         "team_id": identity.team_id,
         "name": user.name,
-        "deleted": False,
+        "deleted": user.deleted,
         "color": "e7392d",
         "real_name": user.real_name,
         "tz": user.tz,

@@ -38,6 +38,7 @@ class SlackUser:
     locale: str | None = None
     title: str = ""
     is_bot: bool = False
+    deleted: bool = False  # deactivated
     status_text: str = ""
     status_emoji: str = ""
 

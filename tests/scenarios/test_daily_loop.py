@@ -248,3 +248,11 @@ async def test_two_replicas_sweeping_and_carding_at_one_instant_send_each_messag
         bobs = await session.scalar(select(Task).where(Task.owner_id == "UBOB"))
     assert bobs.next_step_at == datetime(2026, 12, 8, 9, 0, tzinfo=NEW_YORK)  # held, not dropped
     assert len(running.slack.calls("chat.postMessage")) == 2 + 2  # 2 record cards, 1 escalation, 1 card
+
+
+async def test_a_deactivated_rep_gets_no_card(running: RunningBot, clock: SimulatedClock) -> None:
+    for user in ("UALICE", "UBOB"):
+        await running.command(user, "CSALES", "log ACME Corp called, next: today 10:00 send the quote")
+    running.slack.set_user("UBOB", name="bob", tz="America/New_York", deleted=True)  # he left the company
+    await live_until(running, clock, MONDAY + timedelta(days=1, hours=4))
+    assert [row.channel for row in await outbox_rows(running, "todo_card")] == ["UALICE", "UALICE"]

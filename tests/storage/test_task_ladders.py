@@ -94,3 +94,13 @@ async def test_a_sweep_reads_only_due_rows(database: Database) -> None:
         event.remove(engine, "before_cursor_execute", seen)
     task_reads = [s for s in statements if "FROM tasks" in s]
     assert len(task_reads) == 1 and "next_step_at <=" in task_reads[0]  # nothing due: one indexed read
+
+
+async def test_the_auditor_counts_ladders_more_than_five_minutes_behind(database: Database) -> None:
+    leads, tasks = desks(database, rules_with([{"tell": "owner", "hours": 24}]))
+    await leads.intake(TEAM, acme(), MONDAY_NOON)
+    due = MONDAY_NOON + timedelta(hours=24)
+    assert await tasks.late_ladders(due + timedelta(minutes=4)) == 0  # a sweep may still be on its way
+    assert await tasks.late_ladders(due + timedelta(minutes=6)) == 1  # no sweep took it: say so
+    await tasks.sweep(due + timedelta(minutes=6))
+    assert await tasks.late_ladders(due + timedelta(minutes=6)) == 0

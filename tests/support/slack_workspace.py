@@ -41,6 +41,7 @@ class UserProfile(TypedDict, total=False):
     locale: str
     tz: str
     is_bot: bool
+    deleted: bool
     status_text: str
     status_emoji: str
 
@@ -56,6 +57,7 @@ def plausible_user(user_id: str, **profile: Unpack[UserProfile]) -> SlackUser:
         tz=profile.get("tz", "Asia/Shanghai"),
         locale=profile.get("locale", "en-US"),
         is_bot=profile.get("is_bot", False),
+        deleted=profile.get("deleted", False),
         status_text=profile.get("status_text", ""),
         status_emoji=profile.get("status_emoji", ""),
     )
