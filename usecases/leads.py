@@ -442,7 +442,11 @@ class LeadDesk:
                     payload={
                         "reader": decision.owner,
                         "key": "lead.dm_owner",
-                        "params": {"company": lead.company, "grade": lead.grade},
+                        "params": {
+                            "company": lead.company,
+                            "grade": lead.grade,
+                            "days": self._rules.release_after_days,
+                        },
                     },
                 ),
                 now,

@@ -99,10 +99,14 @@ ENTRIES: dict[str, Entry] = {
     "lead.button.reassign": {"en": "Reassign", "zh": "改派"},
     "lead.none": {"en": "—", "zh": "—"},
     # direct messages
-    "lead.dm_owner": {
-        "en": "You have a new lead: *{company}* (grade {grade}). Please contact them within 24 h.",
-        "zh": "你有一条新线索：*{company}*（{grade} 级），请在 24 小时内联系。",
-    },
+    "lead.dm_owner": counted(
+        "You have a new lead: *{company}* (grade {grade}). Please contact them within 24 h; "
+        "a lead not contacted in {days} day goes back to the pool.",
+        "You have a new lead: *{company}* (grade {grade}). Please contact them within 24 h; "
+        "a lead not contacted in {days} days goes back to the pool.",
+        "你有一条新线索：*{company}*（{grade} 级），请在 24 小时内联系；{days} 天未联系的线索将退回公海。",
+        by="days",
+    ),
     "lead.dm_manager": {
         "en": ":warning: Nobody could take lead #{id} *{company}* ({grade}): {why}.",
         "zh": ":warning: 线索 #{id} *{company}*（{grade}）无人可接：{why}。",
