@@ -382,8 +382,11 @@ class Task(Base):
     snoozed_until: Mapped[datetime | None]
     steps: Mapped[list] = mapped_column(JSON, default=list)
     step: Mapped[int] = mapped_column(Integer, default=0)
+    # A new owner or due time starts the ladder over: a new round, whose messages have keys of their own.
+    ladder_round: Mapped[int] = mapped_column(Integer, default=0)
     next_step_at: Mapped[datetime | None]
-    told: Mapped[list] = mapped_column(JSON, default=list)  # everyone an escalation reached, in order
+    # Everyone an escalation reached, in order: {"user", "round", "step", "at"}.
+    told: Mapped[list] = mapped_column(JSON, default=list)
     acknowledged_by: Mapped[str | None] = mapped_column(String(32))
     acknowledged_at: Mapped[datetime | None]
     closed_by: Mapped[str | None] = mapped_column(String(32))

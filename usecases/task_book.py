@@ -92,10 +92,16 @@ class TaskBook:
         due: datetime,
         now: datetime,
     ) -> None:
-        """Create the task, or bring it up to date; a new owner or a new due time starts a new ladder."""
-        restart = (
-            task is None or task.state != store.OPEN or task.owner_id != owner_id or task.anchor_at != anchor
-        )
+        """Create the task, or bring it up to date; a new owner or a new due time starts a new ladder.
+
+        A closed item opens again when its subject asks for something new (another owner, due time or
+        action); filing the same thread again after Done leaves it done.
+        """
+        changed = task is None or (task.owner_id, task.anchor_at, task.title) != (owner_id, anchor, title)
+        if task is not None and task.state == store.DONE and not changed:
+            return
+        restart = changed or task is None or task.state != store.OPEN
+        new = task is None
         if task is None:
             task = await store.add(
                 session,
@@ -111,6 +117,7 @@ class TaskBook:
                     "state": store.OPEN,
                     "steps": [],
                     "step": 0,
+                    "ladder_round": 0,
                     "told": [],
                     "created_at": now,
                     "updated_at": now,
@@ -122,7 +129,8 @@ class TaskBook:
             tz = await self._tz(session, team_id, owner_id)
             task.owner_id, task.anchor_at, task.state = owner_id, anchor, store.OPEN
             task.steps = [step.as_json() for step in steps]
-            task.step, task.told, task.snoozed_until = 0, [], None
+            task.step, task.snoozed_until = 0, None
+            task.ladder_round = 0 if new else task.ladder_round + 1
             task.acknowledged_by = task.acknowledged_at = task.closed_by = task.closed_at = None
             task.next_step_at = steps[0].due(anchor, self._rules.calendar, tz) if steps else None
 

@@ -47,8 +47,9 @@ def todo_card_key(owner_id: str, day: date) -> str:
     return f"todo:{owner_id}:{day.isoformat()}"
 
 
-def escalation_key(task_id: int, step: int, reader: str) -> str:
-    return f"escalation:{task_id}:{step}:{reader}"
+def escalation_key(task_id: int, ladder_round: int, step: int, reader: str) -> str:
+    """One escalation DM: a reader told at one step of one round of an item's ladder, once ever."""
+    return f"escalation:{task_id}:{ladder_round}:{step}:{reader}"
 
 
 def as_item(task: Task) -> OpenItem:
@@ -208,7 +209,10 @@ class TaskDesk:
             )
             told = [
                 *task.told,
-                *({"user": reader, "step": task.step, "at": now.isoformat()} for reader in readers),
+                *(
+                    {"user": reader, "round": task.ladder_round, "step": task.step, "at": now.isoformat()}
+                    for reader in readers
+                ),
             ]
             if not await store.move_ladder(
                 session,
@@ -218,7 +222,7 @@ class TaskDesk:
             ):
                 return 0
             for reader in readers:
-                await outbox.send_once(session, _escalation(task, task.step, reader), now)
+                await outbox.send_once(session, _escalation(task, task.ladder_round, task.step, reader), now)
             return 1
 
     def _readers(self, step: Step, owner_id: str) -> list[str]:
@@ -318,7 +322,8 @@ class TaskDesk:
         if card_day:
             await outbox.reshow(session, todo_card_key(task.owner_id, date.fromisoformat(card_day)), now)
         for told in task.told:
-            await outbox.show(session, _escalation(task, int(told["step"]), told["user"]), now)
+            message = _escalation(task, int(told["round"]), int(told["step"]), told["user"])
+            await outbox.show(session, message, now)
         await outbox.reshow(session, home_key(task.owner_id), now)
 
     async def _tz(self, session: AsyncSession, team_id: str, user_id: str) -> str:
@@ -331,18 +336,24 @@ def home_key(user_id: str) -> str:
     return f"home:{user_id}"
 
 
-def _escalation(task: Task, step: int, reader: str) -> Outgoing:
+def _escalation(task: Task, ladder_round: int, step: int, reader: str) -> Outgoing:
     return Outgoing(
-        key=escalation_key(task.id, step, reader),
+        key=escalation_key(task.id, ladder_round, step, reader),
         kind="escalation",
         team_id=task.team_id,
         channel=reader,
-        payload={"reader": reader, "task_id": task.id, "step": step},
+        payload={"reader": reader, "task_id": task.id, "round": ladder_round, "step": step},
     )
 
 
 def _told_users(task: Task) -> set[str]:
-    return {entry["user"] for entry in task.told}
+    """Who the current round of the item's ladder has reached: they may acknowledge or snooze it."""
+    return {entry["user"] for entry in told_this_round(task)}
+
+
+def told_this_round(task: Task) -> list[dict]:
+    """The escalations of the ladder now running (an earlier owner's or due time's are history)."""
+    return [entry for entry in task.told if entry.get("round", 0) == task.ladder_round]
 
 
 def _day_end(now: datetime, tz: str) -> datetime:

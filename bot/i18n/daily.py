@@ -56,6 +56,10 @@ ENTRIES: dict[str, Entry] = {
         "en": "✅ Acknowledged by <@{user}> on {when}",
         "zh": "✅ <@{user}> 已于 {when} 确认",
     },
+    "ladder.superseded": {
+        "en": "This reminder is out of date: the item has a new owner or due time since.",
+        "zh": "此提醒已过时：该事项已更换负责人或到期时间。",
+    },
     "ladder.button.acknowledge": {"en": "Acknowledge", "zh": "确认"},
     "ladder.button.snooze": {"en": "Snooze…", "zh": "推迟…"},
     "ladder.pause.2h": {"en": "2 hours", "zh": "2 小时"},

@@ -267,7 +267,9 @@ async def render_escalation_message(context: RenderContext, message: ClaimedMess
         task = await task_store.get(session, payload["task_id"])
     if task is None:
         return Rendered(t(reader.lang, "task.gone"))
-    text, blocks = render_escalation(task, payload["reader"], context.now(), reader.lang, reader.tz)
+    text, blocks = render_escalation(
+        task, payload["reader"], payload.get("round", 0), context.now(), reader.lang, reader.tz
+    )
     return Rendered(text, blocks)
 
 

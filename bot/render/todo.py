@@ -124,15 +124,28 @@ def render_todo_card(items: ItemList, now: datetime, lang: str, tz: str) -> tupl
     return header, [block.to_dict() for block in blocks]
 
 
-def render_escalation(task: Task, reader: str, now: datetime, lang: str, tz: str) -> tuple[str, list[dict]]:
-    """An escalation DM: the item, its age, the people already told, and Acknowledge / Snooze."""
-    told = [entry["user"] for entry in task.told if entry["user"] != reader]
+def render_escalation(
+    task: Task, reader: str, ladder_round: int, now: datetime, lang: str, tz: str
+) -> tuple[str, list[dict]]:
+    """An escalation DM: the item, its age, the people already told, and Acknowledge / Snooze.
+
+    A DM from an earlier round of the ladder (the item has a new owner or due time since) keeps its
+    text and loses its buttons.
+    """
+    current = ladder_round == task.ladder_round
+    told = [
+        entry["user"]
+        for entry in task.told
+        if entry["user"] != reader and entry.get("round", 0) == ladder_round
+    ]
     already = ", ".join(f"<@{user}>" for user in dict.fromkeys(told)) or t(lang, "word.none")
     age = lateness(task, now, lang, tz)
     text = t(lang, "ladder.text", what=what(task, lang), age=age, owner=task.owner_id)
     body = f"{text}\n{t(lang, 'ladder.told', people=already)}"
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=body))]
-    if task.acknowledged_by is not None:
+    if not current:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t(lang, "ladder.superseded"))]))
+    elif task.acknowledged_by is not None:
         when = format_moment(task.acknowledged_at or now, tz, lang)
         blocks.append(
             ContextBlock(

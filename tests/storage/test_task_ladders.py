@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import event, select
 
 from config.rules import Rules
+from storage import customers
 from storage.db import Database
 from storage.models import OutboxMessage, Task
+from usecases.activities import ActivityDesk, RecordEdit
 from usecases.lead_input import LeadInput
 from usecases.leads import LeadDesk
 from usecases.task_book import TaskBook
@@ -71,9 +73,9 @@ async def test_a_running_ladder_keeps_the_steps_it_started_with(database: Databa
     _, tasks = desks(database, rules_with([{"tell": "manager", "hours": 2}]))
     assert await tasks.sweep(MONDAY_NOON + timedelta(hours=3)) == 0  # the old ladder has nothing due yet
     assert await tasks.sweep(MONDAY_NOON + timedelta(hours=24)) == 1
-    assert await escalations(database) == ["escalation:1:0:UALICE"]  # the owner, as the old ladder said
+    assert await escalations(database) == ["escalation:1:0:0:UALICE"]  # the owner, as the old ladder said
     assert await tasks.sweep(MONDAY_NOON + timedelta(hours=30)) == 1
-    assert await escalations(database) == ["escalation:1:0:UALICE", "escalation:1:1:UBOSS"]
+    assert await escalations(database) == ["escalation:1:0:0:UALICE", "escalation:1:0:1:UBOSS"]
     assert await tasks.sweep(MONDAY_NOON + timedelta(days=2)) == 0  # the ladder is over
     assert (await only_task(database)).next_step_at is None
 
@@ -104,3 +106,50 @@ async def test_the_auditor_counts_ladders_more_than_five_minutes_behind(database
     assert await tasks.late_ladders(due + timedelta(minutes=6)) == 1  # no sweep took it: say so
     await tasks.sweep(due + timedelta(minutes=6))
     assert await tasks.late_ladders(due + timedelta(minutes=6)) == 0
+
+
+def activity_desks(database: Database) -> tuple[ActivityDesk, TaskDesk]:
+    rules = rules_with([{"tell": "owner", "hours": 0}, {"tell": "manager", "hours": 4}])
+    leads, tasks = desks(database, rules)
+    return ActivityDesk(database, rules, leads, TaskBook(rules, "Asia/Shanghai")), tasks
+
+
+async def log_quote_follow_up(desk: ActivityDesk) -> int:
+    filed = await desk.log_follow_up(
+        team_id=TEAM,
+        channel_id="CSALES",
+        author_id="UALICE",
+        author_tz="Asia/Shanghai",
+        text="ACME called, next: today 14:00 send the quote",
+        now=MONDAY_NOON,
+    )
+    return filed.activity.id
+
+
+async def test_a_new_due_time_starts_the_ladder_over_with_messages_of_its_own(database: Database) -> None:
+    desk, tasks = activity_desks(database)
+    activity_id = await log_quote_follow_up(desk)
+    assert await tasks.sweep(MONDAY_NOON + timedelta(hours=3)) == 1  # 15:00: the owner was told at 14:00
+    edit = RecordEdit(None, None, None, "send the quote", "tomorrow 14:00", None)
+    await desk.edit(activity_id, "UALICE", edit, "Asia/Shanghai", MONDAY_NOON + timedelta(hours=3))
+    task = await only_task(database)
+    assert task.ladder_round == 1 and task.step == 0 and task.state == "open"
+    assert task.next_step_at == MONDAY_NOON + timedelta(days=1, hours=2)
+    assert await tasks.sweep(MONDAY_NOON + timedelta(days=1, hours=3)) == 1
+    assert await escalations(database) == ["escalation:1:0:0:UALICE", "escalation:1:1:0:UALICE"]
+
+
+async def test_filing_the_same_follow_up_again_after_done_leaves_it_done(database: Database) -> None:
+    desk, tasks = activity_desks(database)
+    activity_id = await log_quote_follow_up(desk)
+    task = await only_task(database)
+    await tasks.done(task.id, "UALICE", MONDAY_NOON + timedelta(hours=1))
+    await desk.pick_customer(
+        activity_id, await customer_id(database), "UALICE", MONDAY_NOON + timedelta(hours=2)
+    )
+    assert (await only_task(database)).state == "done"
+
+
+async def customer_id(database: Database) -> int:
+    async with database.sessions.begin() as session:
+        return (await customers.find_or_create(session, TEAM, "ACME Corp", MONDAY_NOON)).id

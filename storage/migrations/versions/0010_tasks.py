@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("snoozed_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("steps", sa.JSON(), nullable=False),
         sa.Column("step", sa.Integer(), nullable=False),
+        sa.Column("ladder_round", sa.Integer(), nullable=False),
         sa.Column("next_step_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("told", sa.JSON(), nullable=False),
         sa.Column("acknowledged_by", sa.String(32), nullable=True),
