@@ -24,6 +24,13 @@ async def remembered(session: AsyncSession, team_id: str, user_id: str) -> Slack
     return await session.get(SlackUser, (team_id, user_id), populate_existing=True)
 
 
+async def zone_of(session: AsyncSession, team_id: str, user_id: str, default: str) -> str:
+    """Where someone is, as last seen (however long ago), else `default`: for deadlines written in a
+    transaction that must not wait for Slack."""
+    known = await remembered(session, team_id, user_id)
+    return (known.tz if known else None) or default
+
+
 async def remember(
     session: AsyncSession,
     *,

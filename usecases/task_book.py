@@ -126,7 +126,7 @@ class TaskBook:
         task.title, task.customer, task.due_at, task.updated_at = title, customer, due, now
         if restart:
             steps = self._rules.ladders.for_kind(kind)
-            tz = await self._tz(session, team_id, owner_id)
+            tz = await users.zone_of(session, team_id, owner_id, self._default_tz)
             task.owner_id, task.anchor_at, task.state = owner_id, anchor, store.OPEN
             task.steps = [step.as_json() for step in steps]
             task.step, task.snoozed_until = 0, None
@@ -139,7 +139,3 @@ class TaskBook:
             return
         task.state, task.closed_by, task.closed_at, task.updated_at = state, actor, now, now
         task.next_step_at = None
-
-    async def _tz(self, session: AsyncSession, team_id: str, user_id: str) -> str:
-        known = await users.remembered(session, team_id, user_id)
-        return (known.tz if known else None) or self._default_tz

@@ -193,14 +193,14 @@ class TaskDesk:
             step = steps[task.step]
             readers = self._readers(step, task.owner_id)
             if readers:
-                first_tz = await self._tz(session, task.team_id, readers[0])
+                first_tz = await users.zone_of(session, task.team_id, readers[0], self._default_tz)
                 opens = self._rules.daily.working_hours.next_open(now, first_tz, self._rules.calendar)
                 if opens > now:  # quiet hours or a day off where the reader is: hold, do not drop
                     await store.move_ladder(
                         session, task, from_step=task.step, values={"next_step_at": opens}
                     )
                     return 0
-            owner_tz = await self._tz(session, task.team_id, task.owner_id)
+            owner_tz = await users.zone_of(session, task.team_id, task.owner_id, self._default_tz)
             following = task.step + 1
             next_at = (
                 steps[following].due(task.anchor_at, self._rules.calendar, owner_tz)
@@ -325,10 +325,6 @@ class TaskDesk:
             message = _escalation(task, int(told["round"]), int(told["step"]), told["user"])
             await outbox.show(session, message, now)
         await outbox.reshow(session, home_key(task.owner_id), now)
-
-    async def _tz(self, session: AsyncSession, team_id: str, user_id: str) -> str:
-        known = await users.remembered(session, team_id, user_id)
-        return (known.tz if known else None) or self._default_tz
 
 
 def home_key(user_id: str) -> str:
