@@ -261,6 +261,7 @@ class DeliveryWorker:
 
     async def _still_held(self, message: ClaimedMessage) -> None:
         """Renew the lease right before posting; a worker that lost it stops here, having sent nothing."""
+        await self._give_way()
         async with self._db.sessions.begin() as session:
             if await outbox.renew(session, message, self._lease):
                 return
@@ -346,6 +347,7 @@ class DeliveryWorker:
         self, message: ClaimedMessage, channel: str, ts: str, remember: Callable[..., Any] | None
     ) -> None:
         # The shown object first, the outbox row last: the order every use case locks them in.
+        await self._give_way()
         async with self._db.sessions() as session, session.begin():
             if remember is not None and ts:
                 await remember(session, message, channel, ts)
@@ -379,6 +381,7 @@ class DeliveryWorker:
         await self._retry(message, _Transient(code, may_have_posted=False))
 
     async def _write(self, operation: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        await self._give_way()
         async with self._db.sessions.begin() as session:
             await operation(session, *args, **kwargs)
 

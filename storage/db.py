@@ -6,9 +6,13 @@ through SQLAlchemy's async engine; migrations are Alembic's, applied on start an
 
 from __future__ import annotations
 
+import asyncio
+import re
+import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -16,6 +20,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util import await_
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Several replicas may start at once; only one of them should migrate (PostgreSQL advisory lock key).
@@ -34,6 +40,7 @@ class Database:
         )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            _WriteTurns().listen(self.engine)
         # A session class of this database's own, so commit hooks see only its sessions.
         session_class = type("CloseloopSession", (Session,), {})
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
@@ -81,7 +88,9 @@ class Database:
 
 def _engine_options(backend: str) -> dict[str, object]:
     if backend == "sqlite":
-        return {"connect_args": {"timeout": 30}}
+        # Every pooled connection is a thread of aiosqlite's: keep enough for the workers' lanes, so
+        # connections are not opened and closed (a thread started, the loop waiting) all the time.
+        return {"connect_args": {"timeout": 30}, "pool_size": 24, "max_overflow": 16}
     # Several replicas share one server (100 connections by default): each keeps a modest pool, and
     # its workers wait their turn for a connection rather than open more.
     return {"pool_pre_ping": True, "pool_size": 8, "max_overflow": 4, "pool_timeout": 60}
@@ -95,6 +104,70 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+_HOLDS_TURN = "closeloop_write_turn"
+
+
+class _WriteTurns:
+    """SQLite takes one writer at a time: this process's transactions take turns before they write.
+
+    Without this, a transaction that meets another's write lock waits in SQLite's busy handler, which
+    sleeps in growing steps (up to 100 ms) and looks again only then, long after the lock is free;
+    with many workers writing, most of their time went there. Here the next transaction in line
+    starts writing as soon as the previous one commits or rolls back. Reads never wait (WAL).
+    The ack path's insert (`storage.inbox`) uses its own connection and never waits for a turn.
+    """
+
+    def __init__(self) -> None:
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def listen(self, engine: AsyncEngine) -> None:
+        sync_engine = engine.sync_engine
+        event.listen(sync_engine, "before_cursor_execute", self._before_execute)
+        event.listen(sync_engine, "commit", self._end, insert=False)
+        event.listen(sync_engine, "rollback", self._end, insert=False)
+        # A connection back in the pool (or closed) holds no turn, however its transaction ended.
+        event.listen(sync_engine.pool, "reset", self._reset)
+        event.listen(sync_engine.pool, "checkin", self._returned)
+        event.listen(sync_engine.pool, "close", self._returned)
+
+    def _lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock
+
+    def _before_execute(self, conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        if conn.info.get(_HOLDS_TURN) is not None or not _WRITE.match(statement):
+            return
+        lock = self._lock()
+        await_(lock.acquire())
+        conn.info[_HOLDS_TURN] = lock
+
+    @staticmethod
+    def _end(conn: Connection) -> None:
+        _hand_back(conn.info)
+
+    @staticmethod
+    def _reset(_dbapi_connection: Any, record: ConnectionPoolEntry | None, _state: Any) -> None:
+        if record is not None:
+            _hand_back(record.info)
+
+    @staticmethod
+    def _returned(_dbapi_connection: Any, record: ConnectionPoolEntry | None) -> None:
+        if record is not None:
+            _hand_back(record.info)
+
+
+def _hand_back(info: dict[Any, Any]) -> None:
+    lock = info.pop(_HOLDS_TURN, None)
+    if lock is not None and lock.locked():
+        lock.release()
 
 
 def alembic_config() -> Config:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -30,6 +29,9 @@ _INSERT = (
 )
 # Handling an event no longer waits on Slack, so a failure is a bug or the database: retry for hours.
 MAX_ATTEMPTS = 10
+# The ack's insert, when another connection is writing: tried again every half millisecond at first,
+# at least every 5 ms later, and given up (Slack retries the delivery) after 30 s.
+LOCKED_RETRY_FIRST, LOCKED_RETRY_MOST, LOCKED_AT_MOST = 0.0005, 0.005, 30.0
 BACKOFF_MAX = timedelta(hours=1)
 
 
@@ -44,43 +46,45 @@ class InboxWriter(Protocol):
 class SqliteInboxWriter:
     """Inserts through a dedicated sqlite3 connection: a WAL commit costs tens of microseconds.
 
-    The insert runs on the event loop when the file is free. When another connection holds SQLite's
-    write lock, waiting on the loop would also stall the coroutine that must finish that transaction,
-    so the insert moves to a thread of its own and waits there instead.
+    The insert runs on the event loop and never waits there: when another connection holds SQLite's
+    write lock it fails at once, and the writer tries again after a short sleep on the loop, so the
+    transaction it waits for can finish meanwhile. SQLite's own busy handler would sleep in growing
+    steps (up to 100 ms) after the lock is already free; the ack cannot afford that.
     """
 
     def __init__(self, path: str):
-        self._fast = self._connect(path, timeout=0)
-        self._patient = self._connect(path, timeout=30)
-        self._waiting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="closeloop-inbox")
+        self._connection = self._connect(path)
         self._sql = _INSERT.format("?, ?, ?, 0, ?")
 
     @staticmethod
-    def _connect(path: str, timeout: float) -> sqlite3.Connection:
-        # Setting up may meet a lock (a migration finishing): wait for it, then take the insert's timeout.
+    def _connect(path: str) -> sqlite3.Connection:
+        # Setting up may meet a lock (a migration finishing): wait for it, then never wait inside SQLite.
         connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        connection.execute("PRAGMA busy_timeout=0")
+        # The connection that commits past the threshold copies the log into the database (tens of ms);
+        # leave that to the workers' connections, never the ack.
+        connection.execute("PRAGMA wal_autocheckpoint=0")
         return connection
 
     async def add(self, event_id: str, body: str, received_at: datetime, thread_key: str | None) -> bool:
         # SQLAlchemy stores SQLite datetimes as naive UTC text in this format; keep to it.
         row = (event_id, body, received_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"), thread_key)
-        try:
-            return self._fast.execute(self._sql, row).rowcount == 1
-        except sqlite3.OperationalError as error:
-            if "locked" not in str(error) and "busy" not in str(error):
-                raise
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._waiting, lambda: self._patient.execute(self._sql, row).rowcount == 1
-        )
+        give_up = loop.time() + LOCKED_AT_MOST
+        pause = LOCKED_RETRY_FIRST
+        while True:
+            try:
+                return self._connection.execute(self._sql, row).rowcount == 1
+            except sqlite3.OperationalError as error:
+                if ("locked" not in str(error) and "busy" not in str(error)) or loop.time() > give_up:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, LOCKED_RETRY_MOST)
 
     async def close(self) -> None:
-        self._waiting.shutdown(wait=True)
-        self._fast.close()
-        self._patient.close()
+        self._connection.close()
 
 
 class PostgresInboxWriter:
@@ -124,6 +128,10 @@ class ClaimedEvent:
     lease_token: str
 
 
+def _by_id(event: ClaimedEvent) -> int:
+    return event.id
+
+
 class InboxRepository:
     """Claims, completes and retries inbox rows (off the ack path, so the ORM is fine here).
 
@@ -137,6 +145,12 @@ class InboxRepository:
 
     async def claim(self) -> ClaimedEvent | None:
         """Take the oldest event that is free and first in its thread, or None when there is none."""
+        claimed = await self.claim_many(1)
+        return claimed[0] if claimed else None
+
+    async def claim_many(self, limit: int) -> list[ClaimedEvent]:
+        """Take up to `limit` of the oldest events that are free and first in their thread, in one
+        transaction; never two of one thread, since the later one waits for the earlier."""
         earlier = aliased(InboxEvent)
         async with self._db.sessions.begin() as session:
             now = await database_now(session)
@@ -152,20 +166,22 @@ class InboxRepository:
                     earlier.processed_at.is_(None),
                 ),
             )
-            event_id = await session.scalar(
-                select(InboxEvent.id)
-                .where(claimable, first_in_thread)
-                .order_by(InboxEvent.id)
-                .limit(1)
-                .with_for_update(skip_locked=True)
+            event_ids = list(
+                await session.scalars(
+                    select(InboxEvent.id)
+                    .where(claimable, first_in_thread)
+                    .order_by(InboxEvent.id)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                )
             )
-            if event_id is None:
-                return None
+            if not event_ids:
+                return []
             token = str(uuid.uuid4())
-            row = (
+            rows = (
                 await session.execute(
                     update(InboxEvent)
-                    .where(InboxEvent.id == event_id, claimable)
+                    .where(InboxEvent.id.in_(event_ids), claimable)
                     .values(
                         claimed_until=now + self._lease,
                         lease_token=token,
@@ -173,8 +189,8 @@ class InboxRepository:
                     )
                     .returning(InboxEvent.id, InboxEvent.body, InboxEvent.attempts)
                 )
-            ).first()
-        return ClaimedEvent(row.id, row.body, row.attempts, token) if row else None
+            ).all()
+        return sorted((ClaimedEvent(row.id, row.body, row.attempts, token) for row in rows), key=_by_id)
 
     async def complete(self, event: ClaimedEvent, now: datetime) -> bool:
         """Mark the event handled; False if this worker's lease had passed to another."""

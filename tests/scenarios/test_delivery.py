@@ -101,3 +101,19 @@ async def test_url_verification_is_answered(running: RunningBot) -> None:
 async def test_healthz_reports_the_database(running: RunningBot) -> None:
     response = await running.http.get(f"{running.url}/healthz")
     assert response.status == 200 and await response.json() == {"ok": True}
+
+
+async def test_events_of_different_threads_wait_on_slack_side_by_side(running: RunningBot) -> None:
+    """Each archive asks Slack for a thread the bot never saw; sixteen such asks overlap, not queue."""
+    running.slack.delay("conversations.replies", 1.0)
+    roots = [running.next_ts() for _ in range(16)]
+    for root in roots:
+        running.slack.set_thread(CHANNEL, root, [{"user": "UALICE", "text": "Called Acme", "ts": root}])
+    started = time.monotonic()
+    for root in roots:
+        event = archive_event(running, "they want a quote #archive") | {"thread_ts": root}
+        assert (await running.send_event(event)).status == 200
+    while await count(running, Activity) < len(roots):
+        assert time.monotonic() - started < 4.0, "sixteen 1-second Slack calls were not made side by side"
+        await asyncio.sleep(0.05)
+    assert len(running.slack.calls("conversations.replies")) == len(roots)

@@ -133,3 +133,62 @@ async def test_the_sqlite_writer_waits_off_the_event_loop_while_another_transact
         assert await asyncio.wait_for(adding, 5) is True
     finally:
         await writer.close()
+
+
+async def test_a_batch_claim_takes_each_thread_once_and_in_order(database: Database) -> None:
+    await add_events(database, *((f"Ev{n}", f"C1:{n % 3}") for n in range(9)), ("EvLONE", None))
+    repository = InboxRepository(database)
+    batch = await repository.claim_many(10)
+    assert sorted(c.body for c in batch) == sorted(
+        ['{"id": "Ev0"}', '{"id": "Ev1"}', '{"id": "Ev2"}', '{"id": "EvLONE"}']
+    )
+    assert await repository.claim_many(10) == []  # each thread's next event waits for its first
+    for event in batch:
+        assert await repository.complete(event, NOW)
+    assert sorted(c.body for c in await repository.claim_many(10)) == [
+        '{"id": "Ev3"}',
+        '{"id": "Ev4"}',
+        '{"id": "Ev5"}',
+    ]
+
+
+async def test_sqlite_writers_in_one_process_take_turns_instead_of_sleeping_in_sqlite(
+    database: Database,
+) -> None:
+    """SQLite's busy handler sleeps up to 100 ms at a time; a turn passes as soon as the holder commits."""
+    if not database.is_sqlite:
+        pytest.skip("PostgreSQL locks rows, not the file")
+    hold = 0.02
+
+    async def write(n: int) -> None:
+        async with database.sessions.begin() as session:
+            await session.execute(
+                insert(InboxEvent).values(event_id=f"EvTURN{n}", body="{}", received_at=NOW, attempts=0)
+            )
+            await asyncio.sleep(hold)  # the write lock stays held across an await, as in a use case
+
+    started = time.monotonic()
+    await asyncio.gather(*(write(n) for n in range(20)))
+    elapsed = time.monotonic() - started
+    assert elapsed < 20 * hold + 1.0, f"20 writers of {hold}s each took {elapsed:.2f}s"
+    assert len(await claim_all(InboxRepository(database))) == 20
+
+
+async def test_the_ack_insert_lands_as_soon_as_a_long_transaction_commits(database: Database) -> None:
+    if not database.is_sqlite:
+        pytest.skip("PostgreSQL has no file-wide write lock")
+    writer = open_inbox_writer(database)
+    try:
+        async with database.sessions.begin() as session:
+            await session.execute(
+                insert(InboxEvent).values(event_id="EvHOLD", body="{}", received_at=NOW, attempts=0)
+            )
+            adding = asyncio.create_task(writer.add("EvWAIT", "{}", NOW, None))
+            await asyncio.sleep(0.5)
+            assert not adding.done()
+        committed = time.monotonic()
+        assert await asyncio.wait_for(adding, 5) is True
+        # SQLite's own busy handler would be sleeping in 50-100 ms steps by now.
+        assert time.monotonic() - committed < 0.05
+    finally:
+        await writer.close()
