@@ -79,6 +79,7 @@ class ConsoleSlack:
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
         self.views: list[JsonDict] = []  # the open modal stack, the top last
+        self.homes: dict[str, JsonDict] = {}  # each person's Home tab, as last published
         self._notices: list[Notice] = []
         self._view_ids = itertools.count(1)
         self._methods: dict[str, Callable[[JsonDict], JsonDict]] = {
@@ -91,6 +92,7 @@ class ConsoleSlack:
             "views.open": self._open_view,
             "views.push": self._push_view,
             "views.update": self._update_view,
+            "views.publish": self._publish_home,
             "users.info": self._users_info,
             "users.list": self._users_list,
             "users.lookupByEmail": self._lookup_by_email,
@@ -252,6 +254,14 @@ class ConsoleSlack:
         }
         self.views = stack_with(view)
         return {"ok": True, "view": view}
+
+    def _publish_home(self, args: JsonDict) -> JsonDict:
+        """A person's Home tab, kept for `/home` to show."""
+        raw = args.get("view")
+        if errors := view_errors(raw):
+            return self._rejected("views.publish", errors, "invalid_arguments")
+        self.homes[str(args.get("user_id", ""))] = cast(JsonDict, raw)
+        return {"ok": True, "view": raw}
 
     # people and conversations
 
