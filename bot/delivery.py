@@ -193,7 +193,10 @@ class DeliveryWorker:
                 await self._write(outbox.release, message, attempted=False)
                 return
             rendered = await self._guard(kind.render(self._context, message))
-            if kind.ephemeral:
+            ts: str | None
+            if kind.publishes:
+                channel, ts = await self._publish(message, rendered)
+            elif kind.ephemeral:
                 channel, ts = await self._post_ephemeral(message, rendered)
             elif message.message_ts is None:
                 channel, ts = await self._post(message, rendered)
@@ -258,6 +261,14 @@ class DeliveryWorker:
             )
         )
         return message.channel, reply.get("message_ts", "")
+
+    async def _publish(self, message: ClaimedMessage, rendered: Rendered) -> tuple[str, None]:
+        """A person's App Home, whole: publishing a version twice shows the same view, so no look-up."""
+        await self._pacer.wait("views.publish")
+        await self._still_held(message)
+        view = {"type": "home", "blocks": rendered.blocks or []}
+        await self._guard(self._client.views_publish(user_id=message.channel, view=view))
+        return message.channel, None
 
     async def _still_held(self, message: ClaimedMessage) -> None:
         """Renew the lease right before posting; a worker that lost it stops here, having sent nothing."""

@@ -1,5 +1,7 @@
 """Events API deliveries, taken from the inbox: message events become thread-store entries and archives.
 
+Opening the Home tab (`app_home_opened`) queues the person's Home view.
+
 This is the edge where Slack's message shapes (plain, edited, deleted, from bots) become
 `SeenMessage`s; nothing past it reads a raw event. The inbox worker calls `handle_event` for each
 stored delivery, after Slack has had its ack.
@@ -17,6 +19,7 @@ from bot.services import Services
 from domain.archive import has_archive_tag
 from domain.conversation import SeenMessage
 from handlers.command_table import COMMANDS
+from usecases.home import open_home
 from usecases.mentions import answer_mention
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,8 @@ def event_handler(services: Services) -> EventHandler:
             await on_message(services, team_id, event)
         elif event.get("type") == "app_mention":
             await on_mention(services, team_id, event)
+        elif event.get("type") == "app_home_opened" and event.get("tab") == "home":
+            await open_home(services.db, team_id, event["user"], services.clock.now())
 
     return handle_event
 

@@ -45,10 +45,13 @@ async def actor(services: Services, client: AsyncWebClient, body: dict[str, Any]
 
 
 async def tell_privately(client: AsyncWebClient, body: dict[str, Any], person: Person, text: str) -> None:
-    """An ephemeral answer, in the channel of the message whose button was clicked."""
+    """An ephemeral answer, in the channel of the message whose button was clicked; a button on the Home
+    tab has no channel, so the answer comes as a direct message."""
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
     if channel:
         await client.chat_postEphemeral(channel=channel, user=person.user_id, text=text)
+    elif (body.get("container") or {}).get("type") == "view":
+        await client.chat_postMessage(channel=person.user_id, text=text)
 
 
 def unreachable_reason(error: BaseException) -> str:

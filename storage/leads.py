@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.leads import PROMPT_CONTACT_WINDOW, Reason, RepState
@@ -228,6 +228,35 @@ async def uncontacted(session: AsyncSession, team_id: str | None = None) -> list
     if team_id is not None:
         statement = statement.where(LeadRecord.team_id == team_id)
     return list(await session.scalars(statement.order_by(LeadRecord.id)))
+
+
+async def assigned_since(
+    session: AsyncSession, team_id: str, owner_ids: Iterable[str], since: datetime
+) -> list[tuple[str, datetime, datetime | None]]:
+    """(owner, assigned at, first contact) of the leads these reps were given since `since`: an index
+    range per rep (`ix_leads_owner_assigned`), however many leads the team has had."""
+    rows = await session.execute(
+        select(LeadRecord.owner_id, LeadRecord.assigned_at, LeadRecord.first_contact_at).where(
+            LeadRecord.owner_id.in_(list(owner_ids)),
+            LeadRecord.assigned_at >= since,
+            LeadRecord.team_id == team_id,
+        )
+    )
+    return [(owner, assigned, contacted) for owner, assigned, contacted in rows]
+
+
+async def open_counts(session: AsyncSession, team_id: str, owner_ids: Iterable[str]) -> dict[str, int]:
+    """How many assigned, not yet contacted leads each of these reps holds (`ix_leads_owner_status`)."""
+    rows = await session.execute(
+        select(LeadRecord.owner_id, func.count())
+        .where(
+            LeadRecord.owner_id.in_(list(owner_ids)),
+            LeadRecord.status == "assigned",
+            LeadRecord.team_id == team_id,
+        )
+        .group_by(LeadRecord.owner_id)
+    )
+    return {owner: int(count) for owner, count in rows}
 
 
 def reason_to_json(reason: Reason) -> dict[str, Any]:

@@ -231,6 +231,7 @@ class LeadRecord(Base):
         Index("ix_leads_owner_status", "owner_id", "status"),
         Index("ix_leads_card", "card_channel", "card_ts"),
         Index("ix_leads_offer_widens_at", "offer_widens_at"),
+        Index("ix_leads_owner_assigned", "owner_id", "assigned_at"),
     )
 
 

@@ -23,6 +23,8 @@ def test_the_manifest_lists_the_commands_events_and_scopes_the_bot_uses() -> Non
         "message.groups",
         "message.im",
         "app_mention",
+        "app_home_opened",
+        "home_tab_enabled: true",
         "chat:write",
         "commands",
         "users:read",

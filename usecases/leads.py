@@ -41,7 +41,7 @@ from storage.db import Database
 from storage.models import LeadDecision, LeadRecord
 from storage.outbox import Outgoing
 from usecases.lead_input import LeadInput
-from usecases.task_book import TaskBook
+from usecases.task_book import TaskBook, home_key
 
 # What callers read of a lead's audit trail, named here so they need not reach into storage.
 __all__ = [
@@ -209,6 +209,7 @@ class LeadDesk:
             raise LeadError("managers_only_roster")
         async with self._db.sessions.begin() as session:
             await roster_store.change(session, team_id, user_id, changes, by, now)
+            await outbox.reshow(session, home_key(user_id), now)  # their Home says whether they take leads
             table = await self._table(session, team_id)
         return next(rep for rep in table.roster if rep.user_id == user_id)
 
@@ -226,6 +227,7 @@ class LeadDesk:
                     await roster_store.change(
                         session, team_id, user_id, {"status_away": away}, STATUS_SOURCE, now
                     )
+                    await outbox.reshow(session, home_key(user_id), now)
                     changed.append(user_id)
         return changed
 

@@ -21,6 +21,11 @@ FOLLOW_UP, LEAD_CONTACT = "follow_up", "lead_contact"
 FIRST_CONTACT_LIMIT = timedelta(hours=24)  # domain.md: a lead is contacted within 24 h
 
 
+def home_key(user_id: str) -> str:
+    """The dedupe key of a person's App Home, which shows their items: one view, republished on change."""
+    return f"home:{user_id}"
+
+
 class TaskBook:
     """Keeps each task in step with its subject, inside the subject's own transaction."""
 

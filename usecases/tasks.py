@@ -26,7 +26,7 @@ from storage.db import Database
 from storage.models import Task
 from storage.outbox import Outgoing
 from usecases.leads import LeadDesk, lead_card
-from usecases.task_book import LEAD_CONTACT
+from usecases.task_book import LEAD_CONTACT, home_key
 
 TODO_JOB = "todo_card"
 SWEEP_BATCH = 500
@@ -64,6 +64,17 @@ class TodoView:
     listing: TodoList
 
 
+async def todo_in(
+    session: AsyncSession, team_id: str, user_id: str, tz: str, now: datetime, limit: int
+) -> TodoView:
+    """`user_id`'s list at `now` read in the caller's session, most urgent first, cut to `limit`."""
+    day_ends = _day_end(now, tz)
+    open_tasks = await store.open_of(session, team_id, [user_id], due_by=day_ends)
+    listing = rank([as_item(task) for task in open_tasks], now, day_ends, limit)
+    by_id = {task.id: task for task in open_tasks}
+    return TodoView(tuple(by_id[entry.item.item_id] for entry in listing.top), listing)
+
+
 class TaskDesk:
     """The to-do and escalation use cases."""
 
@@ -79,14 +90,8 @@ class TaskDesk:
         self, team_id: str, user_id: str, tz: str, now: datetime, limit: int | None = None
     ) -> TodoView:
         """`user_id`'s list at `now`, most urgent first."""
-        day_ends = _day_end(now, tz)
         async with self._db.sessions() as session:
-            open_tasks = await store.open_of(session, team_id, [user_id], due_by=day_ends)
-        listing = rank(
-            [as_item(task) for task in open_tasks], now, day_ends, limit or self._rules.daily.todo_items
-        )
-        by_id = {task.id: task for task in open_tasks}
-        return TodoView(tuple(by_id[entry.item.item_id] for entry in listing.top), listing)
+            return await todo_in(session, team_id, user_id, tz, now, limit or self._rules.daily.todo_items)
 
     async def morning_cards(self, now: datetime, replica: str = "") -> int:
         """Queue today's card for every rep whose to-do hour has come, once a day each; returns how many.
@@ -325,11 +330,6 @@ class TaskDesk:
             message = _escalation(task, int(told["round"]), int(told["step"]), told["user"])
             await outbox.show(session, message, now)
         await outbox.reshow(session, home_key(task.owner_id), now)
-
-
-def home_key(user_id: str) -> str:
-    """The dedupe key of a person's App Home: one view, republished whenever it changes."""
-    return f"home:{user_id}"
 
 
 def _escalation(task: Task, ladder_round: int, step: int, reader: str) -> Outgoing:

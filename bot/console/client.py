@@ -134,6 +134,11 @@ class ConsoleSlack:
     def views(self, stack: list[JsonDict]) -> None:
         self._standin.modals = stack
 
+    @property
+    def homes(self) -> dict[str, JsonDict]:
+        """Each person's Home tab as last published, for `/home` to show."""
+        return self._standin.home_views
+
     def answer(self, method: str, args: JsonDict) -> JsonDict:
         """Slack's reply to one Web API call; a refusal is noted for the terminal, too."""
         answer = self._standin.answer(method, args)

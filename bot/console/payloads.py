@@ -70,6 +70,21 @@ def app_mention_event(workspace: Workspace, message: Message) -> JsonDict:
     return envelope | {"event": {"type": "app_mention", **event}}
 
 
+def app_home_opened_event(workspace: Workspace, member: Member) -> JsonDict:
+    """The Events API envelope Slack sends when a person opens the app's Home tab."""
+    channel = workspace.dm_with(member.user_id)
+    event = {"type": "app_home_opened", "user": member.user_id, "channel": channel.channel_id, "tab": "home"}
+    return {
+        "token": "console",
+        "team_id": workspace.team_id,
+        "api_app_id": APP_ID,
+        "event": event | {"event_ts": workspace.next_ts()},
+        "type": "event_callback",
+        "event_id": _fresh_id("Ev"),
+        "authorizations": [{"team_id": workspace.team_id, "user_id": member.user_id, "is_bot": False}],
+    }
+
+
 def slash_command(workspace: Workspace, member: Member, channel: Channel, text: str) -> JsonDict:
     """The payload of `/closeloop TEXT` typed in `channel`, mentions escaped as Slack escapes them."""
     return {

@@ -21,11 +21,12 @@ from slack_bolt.response import BoltResponse
 from bot.app import Bot
 from bot.clock import SimulatedClock
 from bot.console import clicks, modal
-from bot.console.client import ConsoleSlack
+from bot.console.client import ConsoleSlack, with_block_ids
 from bot.console.history import restore_messages
 from bot.console.lines import LineSource
 from bot.console.moments import parse_clock_target
 from bot.console.payloads import (
+    app_home_opened_event,
     app_mention_event,
     block_actions,
     message_event,
@@ -406,6 +407,28 @@ class ConsoleSession:
             return
         self.screen.show_history(messages, self.me, self.lang, Place(dm.channel_id))
 
+    async def show_home(self, _args: str) -> None:
+        """Open closeloop's Home tab as whoever is at the keyboard; its buttons are what `/click` presses."""
+        await self._send(app_home_opened_event(self.workspace, self.me))
+        view = self.slack.homes.get(self.me.user_id)
+        if view is None:
+            self.screen.say(t(self.lang, "console.no_home"))
+            return
+        home = Message(
+            self.workspace.dm_with(self.me.user_id).channel_id,
+            self.workspace.next_ts(),
+            "",
+            user_id=None,
+            blocks=with_block_ids(view.get("blocks") or []),
+            only_for=self.me.user_id,
+        )
+        self.screen.say(t(self.lang, "console.home_header", name=self.me.display_name))
+        rendering = render_message("", home.blocks, self.workspace)
+        for line in rendering.lines:
+            self.screen.say(f"    {line}")
+        if rendering.clickables:
+            self.screen.click_target = home
+
     async def move_clock(self, args: str) -> None:
         """Show the simulated time, or move it and run the scheduled work that came due."""
         if args:
@@ -485,6 +508,7 @@ CONSOLE_COMMANDS: dict[str, ConsoleCommand] = {
             "channel", "console.usage.channel", "console.help.channel", ConsoleSession.switch_channel
         ),
         ConsoleCommand("dm", "", "console.help.dm", ConsoleSession.show_dms),
+        ConsoleCommand("home", "", "console.help.home", ConsoleSession.show_home),
         ConsoleCommand("clock", "console.usage.clock", "console.help.clock", ConsoleSession.move_clock),
         ConsoleCommand("help", "", "console.help.help", ConsoleSession.show_help),
         ConsoleCommand("quit", "", "console.help.quit", ConsoleSession.quit),

@@ -48,6 +48,9 @@ ENTRIES: dict[str, Entry] = {
         "zh": "进入频道（新名称即新建）；不带名称则列出频道",
     },
     "console.help.dm": {"en": "show the bot's direct messages to you", "zh": "查看机器人发给你的私信"},
+    "console.help.home": {"en": "open closeloop's Home tab", "zh": "打开 closeloop 的主页"},
+    "console.home_header": {"en": "🏠 closeloop Home of {name}:", "zh": "🏠 {name} 的 closeloop 主页："},
+    "console.no_home": {"en": "The Home tab could not be shown.", "zh": "无法显示主页。"},
     "console.help.clock": {
         "en": "show the simulated time, or move it (+1d, +3h, 2026-12-01 09:00); scheduled work runs",
         "zh": "查看或拨动模拟时间（+1d、+3h、2026-12-01 09:00）；到点的定时任务会运行",

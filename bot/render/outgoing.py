@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import t
 from bot.people import PeopleDirectory, Person
 from bot.render.activity_card import ActivityCard, render_card, render_undone
+from bot.render.home import render_home
 from bot.render.lead_card import LeadCard, fired_label, reasons_text, render_lead_card
 from bot.render.todo import ItemList, render_escalation, render_todo_card
 from config.rules import Rules
@@ -28,6 +29,7 @@ from storage import leads as lead_store
 from storage import tasks as task_store
 from storage.db import Database
 from storage.outbox import ClaimedMessage
+from usecases.home import home_contents
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class MessageKind:
     """How one kind of outbox row is rendered and sent.
 
     `ephemeral`: shown to `payload["user"]` only (`chat.postEphemeral`; never updated).
+    `publishes`: the person's App Home (`views.publish` to the user the row is addressed to); every
+    version is a whole new view, so it has no ts and publishing one twice does no harm.
     `dm_fallback`: the payload key naming whom to message directly when the bot may not post in the
     channel. `remember`: stores where the message landed on the object it shows, in the same
     transaction that marks the row sent. `after_sent`: a follow-up read from Slack once the message is
@@ -67,6 +71,7 @@ class MessageKind:
 
     render: Renderer
     ephemeral: bool = False
+    publishes: bool = False
     dm_fallback: str | None = None
     remember: Remember | None = None
     after_sent: Callable[[RenderContext, ClaimedMessage], Awaitable[None]] | None = None
@@ -273,6 +278,16 @@ async def render_escalation_message(context: RenderContext, message: ClaimedMess
     return Rendered(text, blocks)
 
 
+async def render_home_message(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """A person's App Home as it stands at send time, in their language and zone."""
+    reader = await _reader(context, message, message.channel)
+    now = context.now()
+    contents = await home_contents(
+        context.db, context.rules, message.team_id, message.channel, reader.tz, now
+    )
+    return Rendered("", render_home(contents, message.channel, now, reader.lang, reader.tz))
+
+
 MESSAGE_KINDS: dict[str, MessageKind] = {
     "record_card": MessageKind(
         render_record_card,
@@ -288,4 +303,5 @@ MESSAGE_KINDS: dict[str, MessageKind] = {
     "unplaced_lead": MessageKind(render_unplaced_lead),
     "todo_card": MessageKind(render_todo_message),
     "escalation": MessageKind(render_escalation_message),
+    "home": MessageKind(render_home_message, publishes=True),
 }

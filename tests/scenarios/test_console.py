@@ -472,3 +472,18 @@ def test_a_refused_modal_field_is_asked_again_with_its_error() -> None:
         "customer": {"customer": {"type": "plain_text_input", "value": "ACME"}},
         "summary": {"summary": {"type": "plain_text_input", "value": "called"}},
     }
+
+
+async def test_home_shows_the_persons_list_and_a_managers_team(tmp_path: Path) -> None:
+    out = await in_process(
+        tmp_path,
+        "/closeloop log ACME Corp called, next: today 15:00 send the quote\n/home\n/click 1\n/home\n"
+        "/as kate\n/home\n/help\n",
+        rules=demo_rules(),
+    )
+    assert "🏠 closeloop Home of alice:" in out
+    assert "Your list today (1 item)" in out and "send the quote" in out
+    assert "[1] Done  [2] Snooze 1 day  [3] Log" in out and "[4] Away" in out
+    assert "Your list today (0 items)" in out and "Nothing on your list today." in out  # after Done
+    assert "Open leads per rep: @alice 0 · @王芳 0\n" in out  # kate manages the East reps
+    assert "/home" in out and "open closeloop's Home tab" in out

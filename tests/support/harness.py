@@ -11,6 +11,7 @@ import itertools
 import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -178,6 +179,16 @@ class RunningBot:
     async def stop(self) -> None:
         await self.http.close()
         await self.runner.cleanup()
+
+
+async def start_with_rules(
+    database_url: str, slack: SlackApiStub, rules_toml: str, folder: Path, clock: Clock, **overrides: Any
+) -> RunningBot:
+    """`start_bot` with a rules file of `rules_toml` written in `folder`."""
+    rules = folder / "rules.toml"
+    rules.write_text(rules_toml, encoding="utf-8")
+    settings = settings_for(database_url, slack.base_url, closeloop_rules=rules, **overrides)
+    return await start_bot(settings, slack, clock=clock)
 
 
 async def start_bot(

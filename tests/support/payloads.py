@@ -36,6 +36,16 @@ def block_action(user: str, channel: str, message_ts: str, action: dict[str, Any
     }
 
 
+def home_action(user: str, action: dict[str, Any]) -> dict[str, Any]:
+    """A click on an element of the clicker's Home tab: a view container, no channel."""
+    view = {"id": "VHOME", "type": "home", "team_id": TEAM_ID, "blocks": [], "state": {"values": {}}}
+    return _envelope("block_actions", user) | {
+        "container": {"type": "view", "view_id": view["id"]},
+        "view": view,
+        "actions": [action | {"action_ts": "1700000000.000001", "block_id": action.get("block_id", "b1")}],
+    }
+
+
 def button(action_id: str, value: str) -> dict[str, Any]:
     """The action part of a button click."""
     return {
