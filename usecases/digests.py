@@ -12,6 +12,7 @@ The summary's details follow in its thread: the summary kind's `remember` hook q
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
@@ -40,6 +41,7 @@ DAILY_JOB, WEEKLY_JOB = "digest_daily", "digest_weekly"
 DETAIL_LINES = 15  # per list in the thread; the summary gives the full counts
 OPEN_ITEMS = 5
 Outcome = Literal["posted", "quiet", "no_digest"]
+TeamId = Callable[[], Awaitable[str]]  # asked only when some channel is due (a Slack call, at the edge)
 
 
 @dataclass(frozen=True)
@@ -115,27 +117,37 @@ class DigestDesk:
             taken = await job_runs.claimed_subjects(session, job, slot)
         return [channel for channel in self.scopes if channel not in taken]
 
-    async def post_daily(self, team_id: str, now: datetime, replica: str = "") -> int:
+    async def post_daily(self, team: TeamId, now: datetime, replica: str = "") -> int:
         """Queue the daily digest of every channel whose slot at `now` is unclaimed; returns how many."""
         slot = self.daily_slot(now)
         period = digest_day(slot, self._tz, self._rules.daily.digest_at)
-        posted = 0
-        for channel in await self.unclaimed(DAILY_JOB, slot):
-            key = f"digest:{channel}:{period.first_day.isoformat()}"
-            posted += await self._post(
-                team_id, self.scopes[channel], period, now, key, claim=(DAILY_JOB, slot, replica)
-            )
-        return posted
+        return await self._post_due(team, DAILY_JOB, slot, period, now, replica, "digest")
 
-    async def post_weekly(self, team_id: str, now: datetime, replica: str = "") -> int:
+    async def post_weekly(self, team: TeamId, now: datetime, replica: str = "") -> int:
         """Queue last week's report (against the week before) for every channel not yet done this Monday."""
         slot = self.weekly_slot(now)
-        week = week_before(slot, self._tz)
+        return await self._post_due(
+            team, WEEKLY_JOB, slot, week_before(slot, self._tz), now, replica, "weekly"
+        )
+
+    async def _post_due(
+        self, team: TeamId, job: str, slot: datetime, period: Period, now: datetime, replica: str, prefix: str
+    ) -> int:
+        channels = await self.unclaimed(job, slot)
+        if not channels:
+            return 0
+        team_id = await team()
+        label = iso_week_label(period.first_day) if period.days == 7 else period.first_day.isoformat()
         posted = 0
-        for channel in await self.unclaimed(WEEKLY_JOB, slot):
-            key = f"weekly:{channel}:{iso_week_label(week.first_day)}"
+        for channel in channels:
             posted += await self._post(
-                team_id, self.scopes[channel], week, now, key, claim=(WEEKLY_JOB, slot, replica), weekly=True
+                team_id,
+                self.scopes[channel],
+                period,
+                now,
+                f"{prefix}:{channel}:{label}",
+                claim=(job, slot, replica),
+                weekly=period.days == 7,
             )
         return posted
 
