@@ -28,6 +28,7 @@ from handlers.events import event_handler
 from storage.db import Database
 from storage.inbox import InboxRepository, open_inbox_writer
 from usecases.activities import ActivityDesk
+from usecases.digests import DigestDesk
 from usecases.leads import LeadDesk
 from usecases.task_book import TaskBook
 from usecases.tasks import TaskDesk
@@ -158,6 +159,7 @@ def build_bot(
         leads=leads,
         activities=ActivityDesk(database, rules, leads, book),
         tasks=TaskDesk(database, rules, leads, settings.closeloop_tz),
+        digests=DigestDesk(database, rules, settings.closeloop_tz),
         slack=client,
     )
     inbox = EventInbox(open_inbox_writer(database), clock)

@@ -135,7 +135,12 @@ def _why(error: SlackApiError) -> str:
 
 def uses_names(rules: Rules) -> bool:
     """Whether the rules file names any channel or person by name (so Slack must be asked)."""
-    return any(ref.is_name for _path, ref in rules.leads.references())
+    return any(ref.is_name for _path, ref in _references(rules))
+
+
+def _references(rules: Rules) -> list[tuple[KeyPath, SlackRef]]:
+    """Every channel and person the rules name: the `[leads]` section's, then `[daily]`'s digest channels."""
+    return [*rules.leads.references(), *rules.daily.references()]
 
 
 async def resolve_names(rules: Rules, directory: SlackDirectory, lang: str) -> Resolution:
@@ -146,7 +151,7 @@ async def resolve_names(rules: Rules, directory: SlackDirectory, lang: str) -> R
     problems: list[NameProblem] = []
     ids: dict[str, str | None] = {}
     ambiguous: set[str] = set()
-    for path, ref in rules.leads.references():
+    for path, ref in _references(rules):
         if not ref.is_name or ref.id is not None:
             continue
         if ref.key not in ids:
@@ -167,7 +172,8 @@ async def resolve_names(rules: Rules, directory: SlackDirectory, lang: str) -> R
             for e in error.errors()
         ]
         return Resolution(rules, problems)
-    return Resolution(rules.model_copy(update={"leads": leads}), problems)
+    daily = rules.daily.resolved(ids)
+    return Resolution(rules.model_copy(update={"leads": leads, "daily": daily}), problems)
 
 
 def _problem_key(ref: SlackRef, *, ambiguous: bool) -> str:

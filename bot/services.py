@@ -12,6 +12,7 @@ from config.rules import Rules
 from config.settings import Settings
 from storage.db import Database
 from usecases.activities import ActivityDesk
+from usecases.digests import DigestDesk
 from usecases.leads import LeadDesk
 from usecases.tasks import TaskDesk
 
@@ -28,4 +29,5 @@ class Services:
     leads: LeadDesk
     activities: ActivityDesk
     tasks: TaskDesk
+    digests: DigestDesk
     slack: AsyncWebClient  # for work no Slack request started: scheduled jobs, webhook follow-ups

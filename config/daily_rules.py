@@ -9,12 +9,13 @@ told to the owner when due, their manager a working day later, the director thre
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import time
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from config.references import ChannelRef
+from config.references import ChannelRef, SlackRef
 from domain.ladders import Step, WorkingHours
 
 
@@ -54,6 +55,18 @@ class DailyRules(Strict):
         if self.working_from >= self.working_until:
             raise ValueError("working_from must be earlier than working_until")
         return self
+
+    def references(self) -> list[tuple[tuple[str | int, ...], SlackRef]]:
+        """The channels the section names, with their key paths in the file (from `daily`)."""
+        return [(("daily", "digest_channels", i), ref) for i, ref in enumerate(self.digest_channels)]
+
+    def resolved(self, ids: Mapping[str, str | None]) -> DailyRules:
+        """The section with each channel name's Slack ID from `ids` (None: Slack knows no such name)."""
+        found = [
+            ref.found(ids.get(ref.key)) if ref.is_name and ref.id is None else ref
+            for ref in self.digest_channels
+        ]
+        return self.model_copy(update={"digest_channels": found})
 
     @property
     def working_hours(self) -> WorkingHours:

@@ -12,7 +12,7 @@ from bot.services import Services
 from handlers import activity_actions, activity_log, commands, home, leads, todo
 
 # Modules that only add `/closeloop` subcommands to the table; importing them is their registration.
-from handlers import roster  # noqa: F401  # isort: skip
+from handlers import digest, roster  # noqa: F401  # isort: skip
 
 
 def register_all(app: AsyncApp, services: Services) -> None:

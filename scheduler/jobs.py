@@ -98,6 +98,21 @@ async def audit_ladders(services: Services, now: datetime) -> int:
     return late
 
 
+async def _team_id(services: Services) -> str:
+    return str((await services.slack.auth_test())["team_id"])
+
+
+async def send_daily_digests(services: Services, now: datetime) -> int:
+    """Each digest channel's summary at `[daily] digest_at` (team zone), once per channel and day; the
+    job runs every minute and costs one read while nothing is due (Slack is asked only when it is)."""
+    return await services.digests.post_daily(lambda: _team_id(services), now, REPLICA)
+
+
+async def send_weekly_reports(services: Services, now: datetime) -> int:
+    """Each digest channel's report on last week, Mondays at `[daily] weekly_at` (team zone)."""
+    return await services.digests.post_weekly(lambda: _team_id(services), now, REPLICA)
+
+
 @dataclass(frozen=True)
 class ScheduledJob:
     """A job and its cadence (daily jobs run in the team's time zone, `CLOSELOOP_TZ`)."""
@@ -117,6 +132,8 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob("send_todo_cards", send_todo_cards, Every(timedelta(minutes=5))),
     ScheduledJob("sweep_ladders", sweep_ladders, Every(timedelta(minutes=1))),
     ScheduledJob("audit_ladders", audit_ladders, Every(timedelta(minutes=5))),
+    ScheduledJob("send_daily_digests", send_daily_digests, Every(timedelta(minutes=1))),
+    ScheduledJob("send_weekly_reports", send_weekly_reports, Every(timedelta(minutes=1))),
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import JobRun
@@ -37,3 +37,8 @@ async def finish(
         .where(JobRun.job == job, JobRun.subject == subject, JobRun.slot == slot)
         .values(finished_at=now, error=error[:2000] if error else None)
     )
+
+
+async def claimed_subjects(session: AsyncSession, job: str, slot: datetime) -> set[str]:
+    """The subjects whose run of `job` at `slot` someone has claimed (one index range)."""
+    return set(await session.scalars(select(JobRun.subject).where(JobRun.job == job, JobRun.slot == slot)))

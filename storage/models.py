@@ -164,6 +164,7 @@ class Activity(Base):
         Index("ix_activities_customer", "customer_id"),
         Index("ix_activities_due", "due_at"),
         Index("ix_activities_lead", "lead_id"),
+        Index("ix_activities_team_created", "team_id", "created_at"),
         # Record numbers are shown to people: an undone record's number is never given out again.
         {"sqlite_autoincrement": True},
     )
@@ -232,6 +233,7 @@ class LeadRecord(Base):
         Index("ix_leads_card", "card_channel", "card_ts"),
         Index("ix_leads_offer_widens_at", "offer_widens_at"),
         Index("ix_leads_owner_assigned", "owner_id", "assigned_at"),
+        Index("ix_leads_team_created", "team_id", "created_at"),
     )
 
 
@@ -258,7 +260,10 @@ class LeadDecision(Base):
     candidates: Mapped[list] = mapped_column(JSON, default=list)
     decided_at: Mapped[datetime]
 
-    __table_args__ = (Index("ix_lead_decisions_lead", "lead_id", "id"),)
+    __table_args__ = (
+        Index("ix_lead_decisions_lead", "lead_id", "id"),
+        Index("ix_lead_decisions_team_decided", "team_id", "decided_at"),
+    )
 
 
 class PoolRotationRecord(Base):
@@ -399,4 +404,5 @@ class Task(Base):
         UniqueConstraint("team_id", "kind", "subject_id", name="uq_tasks_subject"),
         Index("ix_tasks_next_step", "next_step_at"),
         Index("ix_tasks_owner_open", "owner_id", "state", "due_at"),
+        Index("ix_tasks_team_updated", "team_id", "updated_at"),
     )

@@ -23,6 +23,7 @@ TYPED_WORDS = {
     *COMMANDS.entries,
     "closeloop",
     "why",
+    "now",
     "fairness",
     "away",
     "back",

@@ -23,7 +23,8 @@ DEMO_TEAM_ID = "T0DEMO"
 DEMO_TEAM_NAME = "closeloop-demo"
 FIRST_CHANNEL = "sales-leads"
 EAST_CHANNEL = "sales-east"
-CHANNELS = ("sales-leads", "sales-east", "sales-digest", "acme-deal")
+DIGEST_CHANNEL = "sales-digest"  # the whole team's daily digest and Monday report
+CHANNELS = ("sales-leads", "sales-east", DIGEST_CHANNEL, "acme-deal")
 
 
 def _person(handle: str, display_name: str, real_name: str, locale: str, title: str) -> Member:
@@ -99,9 +100,10 @@ def demo_lead_rules() -> dict[str, Any]:
 
 
 def demo_rules() -> Rules:
-    """The packaged default rules with the demo team's `[leads]` section."""
+    """The packaged default rules with the demo team's `[leads]` section; the team digest goes to #sales-digest."""
     rules = tomllib.loads(default_rules_text())
-    return Rules.model_validate(rules | {"leads": rules.get("leads", {}) | demo_lead_rules()})
+    daily = rules.get("daily", {}) | {"digest_channels": [stable_id("C", DIGEST_CHANNEL)]}
+    return Rules.model_validate(rules | {"leads": rules.get("leads", {}) | demo_lead_rules(), "daily": daily})
 
 
 @dataclass(frozen=True)

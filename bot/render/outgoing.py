@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import t
 from bot.people import PeopleDirectory, Person
 from bot.render.activity_card import ActivityCard, render_card, render_undone
+from bot.render.digest import render_details, render_summary
 from bot.render.home import render_home
 from bot.render.lead_card import LeadCard, fired_label, reasons_text, render_lead_card
 from bot.render.todo import ItemList, render_escalation, render_todo_card
@@ -29,6 +30,7 @@ from storage import leads as lead_store
 from storage import tasks as task_store
 from storage.db import Database
 from storage.outbox import ClaimedMessage
+from usecases.digests import queue_details
 from usecases.home import home_contents
 
 
@@ -288,6 +290,17 @@ async def render_home_message(context: RenderContext, message: ClaimedMessage) -
     return Rendered("", render_home(contents, message.channel, now, reader.lang, reader.tz))
 
 
+async def render_digest(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """A digest's summary, in the team's language (its details follow in its thread)."""
+    return Rendered(render_summary(message.payload, context.settings.closeloop_lang))
+
+
+async def render_digest_details(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """A digest's details, the reply in the summary's thread."""
+    settings = context.settings
+    return Rendered(render_details(message.payload, settings.closeloop_lang, settings.closeloop_tz))
+
+
 MESSAGE_KINDS: dict[str, MessageKind] = {
     "record_card": MessageKind(
         render_record_card,
@@ -304,4 +317,6 @@ MESSAGE_KINDS: dict[str, MessageKind] = {
     "todo_card": MessageKind(render_todo_message),
     "escalation": MessageKind(render_escalation_message),
     "home": MessageKind(render_home_message, publishes=True),
+    "digest": MessageKind(render_digest, remember=queue_details),
+    "digest_details": MessageKind(render_digest_details),
 }

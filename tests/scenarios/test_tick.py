@@ -28,6 +28,8 @@ JOB_NAMES = {
     "send_todo_cards",
     "sweep_ladders",
     "audit_ladders",
+    "send_daily_digests",
+    "send_weekly_reports",
 }
 
 

@@ -1,0 +1,91 @@
+"""What a digest reads: a period's leads, decisions, records and breaches, each an index range on time.
+
+Every query is bounded by [start, end) on an indexed time column of the team (`created_at`,
+`decided_at`, `updated_at`), so a digest costs the period's rows, whatever the tables hold. `owners`
+and `pools` narrow it to a pool channel's scope; None reads the whole team.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Activity, LeadDecision, LeadRecord, Task
+
+HANDED_OVER = ("routed", "claimed", "reassigned")
+RELEASES = ("released", "expired")
+
+
+def _within(statement: Select[Any], column: Any, values: Collection[str] | None) -> Select[Any]:
+    return statement if values is None else statement.where(column.in_(list(values)))
+
+
+async def new_leads(
+    session: AsyncSession, team_id: str, start: datetime, end: datetime, pools: Collection[str] | None
+) -> list[LeadRecord]:
+    """Leads that arrived in the period, oldest first."""
+    query = select(LeadRecord).where(
+        LeadRecord.team_id == team_id, LeadRecord.created_at >= start, LeadRecord.created_at < end
+    )
+    return list(await session.scalars(_within(query, LeadRecord.pool_id, pools).order_by(LeadRecord.id)))
+
+
+async def lead_moves(
+    session: AsyncSession,
+    team_id: str,
+    start: datetime,
+    end: datetime,
+    kinds: Collection[str],
+    pools: Collection[str] | None,
+) -> list[tuple[LeadDecision, LeadRecord]]:
+    """Decisions of `kinds` taken in the period, each with its lead as it stands, in order."""
+    query = (
+        select(LeadDecision, LeadRecord)
+        .join(LeadRecord, LeadRecord.id == LeadDecision.lead_id)
+        .where(
+            LeadDecision.team_id == team_id,
+            LeadDecision.decided_at >= start,
+            LeadDecision.decided_at < end,
+            LeadDecision.kind.in_(list(kinds)),
+        )
+    )
+    rows = await session.execute(_within(query, LeadDecision.pool_id, pools).order_by(LeadDecision.id))
+    return [(decision, lead) for decision, lead in rows]
+
+
+async def records_by_author(
+    session: AsyncSession, team_id: str, start: datetime, end: datetime, owners: Collection[str] | None
+) -> dict[str, int]:
+    """How many records each person filed in the period."""
+    query = select(Activity.author_id, func.count()).where(
+        Activity.team_id == team_id, Activity.created_at >= start, Activity.created_at < end
+    )
+    rows = await session.execute(_within(query, Activity.author_id, owners).group_by(Activity.author_id))
+    return {author: int(count) for author, count in rows}
+
+
+async def touched_escalated(
+    session: AsyncSession, team_id: str, start: datetime, end: datetime, owners: Collection[str] | None
+) -> list[Task]:
+    """Tasks changed since `start` whose item began before `end`: every task an escalation reached in
+    the period is among them (telling someone updates the task), for the caller to read `told`."""
+    query = select(Task).where(
+        Task.team_id == team_id, Task.updated_at >= start, Task.anchor_at < end, Task.step > 0
+    )
+    return list(await session.scalars(_within(query, Task.owner_id, owners).order_by(Task.id)))
+
+
+async def open_items(
+    session: AsyncSession, team_id: str, owners: Collection[str] | None, limit: int
+) -> tuple[int, list[Task]]:
+    """How many items are open, and the `limit` most urgent (earliest due) of them."""
+    where = [Task.team_id == team_id, Task.state == "open"]
+    if owners is not None:
+        where.append(Task.owner_id.in_(list(owners)))
+    total = await session.scalar(select(func.count()).select_from(Task).where(*where))
+    top = await session.scalars(select(Task).where(*where).order_by(Task.due_at, Task.id).limit(limit))
+    return int(total or 0), list(top)
