@@ -284,6 +284,19 @@ async def test_the_next_morning_brings_the_to_do_card_and_its_buttons_work(tmp_p
     assert "Good morning" not in friday  # nothing left to do: no card
 
 
+async def test_the_next_day_the_demo_digest_channel_has_yesterdays_digest(tmp_path: Path) -> None:
+    out = await in_process(
+        tmp_path,
+        "/thread 1\n#archive #quote next: tomorrow 10:00 send the test report\n/back\n"
+        "/clock +1d\n/channel sales-digest\n/thread 10\n",
+        rules=demo_rules(),
+    )
+    digest = out.split("── #sales-digest ──", 1)[1]
+    assert "📊 Daily digest · whole team · Wed 25 Nov 2026" in digest
+    assert "📝 1 record filed" in digest and "Details in the thread." in digest
+    assert "• @alice: 1 record" in digest  # the details, in the summary's thread
+
+
 async def test_now_starts_the_clock_and_the_past_cannot_be_revisited(tmp_path: Path) -> None:
     out = console(tmp_path, "/clock 2026-01-01 09:00\n").stdout
     assert "It is Wed 25 Nov 2026, 10:00 (Asia/Shanghai)." in out

@@ -202,3 +202,39 @@ async def closeloop_without_token(workdir: Path, env: dict[str, str], *args: str
     )
     out, err = await process.communicate()
     return process.returncode or 0, out.decode(), err.decode()
+
+
+DAILY_NAMES = """\
+[leads]
+directors = ["@nodirector"]
+
+[[leads.reps]]
+user_id = "@alice"
+name = "Alice"
+joined = 2024-01-01
+manager = "@nomanager"
+
+[daily]
+digest_channels = ["#sales-digest", "#nodigest"]
+"""
+
+
+async def test_config_check_looks_up_directors_managers_and_digest_channels_too(
+    database_url: str, slack: SlackApiStub, tmp_path: Path
+) -> None:
+    slack.set_channel("C0DIGEST", "sales-digest")
+    (tmp_path / "team.toml").write_text(DAILY_NAMES, encoding="utf-8")
+    code, out, err = await closeloop(database_url, slack.base_url, tmp_path, "config", "check", "team.toml")
+    assert code == 2, out + err
+    problems = [
+        line for line in err.strip().splitlines() if "team.toml:" in line and "no channel:" not in line
+    ]
+    assert [line.split(": ")[0] for line in problems] == ["team.toml:2", "team.toml:8", "team.toml:11"]
+    assert "@nodirector" in problems[0] and "@nomanager" in problems[1] and "#nodigest" in problems[2]
+    assert "#sales-digest" not in err  # found, so not reported
+
+    slack.set_user("UNODIR", name="nodirector")
+    slack.set_user("UNOMGR", name="nomanager")
+    slack.set_channel("C0NODIGEST", "nodigest")
+    code, out, err = await closeloop(database_url, slack.base_url, tmp_path, "config", "check", "team.toml")
+    assert (code, out.strip()) == (0, "ok"), err
