@@ -210,7 +210,8 @@ async def test_fifty_simultaneous_claims_over_http_make_one_owner(running: Runni
             select(func.count()).select_from(LeadDecision).where(LeadDecision.kind == "claimed")
         )
     assert lead.owner_id in {"UBOB", "UWANG"} and claims == 1
-    losers = running.slack.calls("chat.postEphemeral")
+    # The refusals are the listeners' own answers (not outbox messages): wait for all of them.
+    losers = await running.slack.wait_for("chat.postEphemeral", 25, timeout=15)
     assert len(losers) == 25 and all(c.args["user"] != lead.owner_id for c in losers)
     assert all("Too late" in c.args["text"] or "晚了一步" in c.args["text"] for c in losers)
 
