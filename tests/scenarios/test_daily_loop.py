@@ -18,7 +18,8 @@ from bot.clock import SimulatedClock
 from scheduler.jobs import run_due_jobs
 from storage.models import LeadRecord, OutboxMessage, Task
 from tests.support.harness import RunningBot, settings_for, start_bot
-from tests.support.payloads import block_action, button, select as select_option
+from tests.support.payloads import block_action, button
+from tests.support.payloads import select as select_option
 from tests.support.slack_api import SlackApiStub
 
 TOKEN = "intake-secret"
@@ -130,7 +131,7 @@ async def test_each_rep_gets_one_card_each_working_day_at_nine_their_time(
         assert all(day.weekday() < 5 for day in days)  # never on Saturday or Sunday
     # Alice's week: Mon–Fri; Bob's Monday 09:00 in New York is Monday 22:00 in Shanghai, after the log.
     assert len(by_user["UALICE"]) == 5 and len(by_user["UBOB"]) == 5
-    first = [text for text in dm_texts(running.slack, "UALICE") if "Good morning" in text][0]
+    first = next(text for text in dm_texts(running.slack, "UALICE") if "Good morning" in text)
     assert "send the quote" in first and "Snooze 1 day" in first, first
 
 
@@ -151,7 +152,7 @@ async def test_a_lead_left_alone_climbs_owner_manager_then_release_each_once(
     owner_at, manager_at = (row.created_at.astimezone(SHANGHAI) for row in steps)
     assert owner_at == datetime(2026, 12, 8, 9, 0, tzinfo=SHANGHAI)  # 24 h is 07:30: held to 09:00
     assert manager_at == datetime(2026, 12, 8, 19, 30, tzinfo=SHANGHAI)  # 36 h, inside working hours
-    boss_dm = [text for text in dm_texts(running.slack, "UBOSS")][0]
+    boss_dm = dm_texts(running.slack, "UBOSS")[0]
     assert "Globex" in boss_dm and "<@UALICE>" in boss_dm and "已通知" in boss_dm  # in his language
     async with running.db.sessions() as session:
         lead = await session.scalar(select(LeadRecord))
