@@ -1,8 +1,10 @@
 """`closeloop export TABLE`: the records as CSV, JSON or XLSX, one row per record.
 
 JSON is a list of objects whose keys are the CSV header, so every format carries the same columns.
-Structured cells (a lead's fired rules, a decision's reasons and candidates) are flattened into short
-text a spreadsheet can filter on, e.g. `region(region=East);open_leads(open=2,cap=5)`.
+Structured cells (a lead's fired rules, a decision's reasons and candidates, a task's ladder and whom
+it told) are flattened into short text a spreadsheet can filter on, e.g.
+`region(region=East);open_leads(open=2,cap=5)`. `notifications` is the outbox: every message kept, sent,
+pending or given up, with its dedupe key and recipient.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import io
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +22,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Activity, Customer, LeadDecision, LeadRecord
+from storage.models import Activity, Customer, LeadDecision, LeadRecord, OutboxMessage, Task
 
 Row = dict[str, Any]
 Exporter = Callable[[AsyncSession], Awaitable[list[Row]]]
@@ -44,6 +46,18 @@ LEAD_COLUMNS = (
 ASSIGNMENT_COLUMNS = (
     "id", "lead_id", "company", "kind", "decided_at", "actor_id", "pool_id", "mode", "outcome", "owner_id",
     "grade", "reasons", "candidates",
+)  # fmt: skip
+
+
+TASK_COLUMNS = (
+    "id", "team_id", "kind", "subject_id", "owner_id", "title", "customer", "due_at", "state", "snoozed_until",
+    "ladder", "step", "next_step_at", "told", "acknowledged_by", "acknowledged_at", "closed_by", "closed_at",
+    "created_at",
+)  # fmt: skip
+
+NOTIFICATION_COLUMNS = (
+    "id", "dedupe_key", "kind", "team_id", "recipient", "thread_ts", "created_at", "sent_at", "state", "error",
+    "attempts",
 )  # fmt: skip
 
 
@@ -87,6 +101,41 @@ async def _assignments(session: AsyncSession) -> list[Row]:
     ]
 
 
+async def _tasks(session: AsyncSession) -> list[Row]:
+    tasks = await session.scalars(select(Task).order_by(Task.id))
+    return [
+        _row(
+            task,
+            TASK_COLUMNS,
+            ladder=[_step_text(step) for step in task.steps],
+            told=[_told_text(told) for told in task.told],
+        )
+        for task in tasks
+    ]
+
+
+async def _notifications(session: AsyncSession) -> list[Row]:
+    messages = await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+    return [
+        _row(message, NOTIFICATION_COLUMNS, recipient=message.channel, error=message.last_error)
+        for message in messages
+    ]
+
+
+def _step_text(step: dict[str, Any]) -> str:
+    """`owner+24h`, `manager+1wd` (working days), `director+3wd+2h`: a ladder step as the rules file says it."""
+    days, hours = int(step.get("working_days") or 0), float(step.get("hours") or 0)
+    offsets = ([f"{days}wd"] if days else []) + ([f"{hours:g}h"] if hours or not days else [])
+    return "+".join([str(step["rung"]), *offsets])
+
+
+def _told_text(told: dict[str, Any]) -> str:
+    """`UBOSS(step=2,at=2026-12-08T01:00:00+00:00)`: whom the ladder's 2nd step reached, and when (UTC)."""
+    at = datetime.fromisoformat(told["at"]).astimezone(UTC).isoformat()
+    again = f"round={int(told['round']) + 1}," if told.get("round") else ""  # a ladder started over
+    return f"{told['user']}({again}step={int(told['step']) + 1},at={at})"
+
+
 def _reason_text(reason: dict[str, Any]) -> str:
     """`open_leads(open=2,cap=5)`, or the bare code when the reason has no figures."""
     params = ",".join(f"{name}={value}" for name, value in reason.get("params", {}).items())
@@ -115,6 +164,8 @@ EXPORTS: dict[str, Export] = {
     "activities": Export(ACTIVITY_COLUMNS, _activities),
     "leads": Export(LEAD_COLUMNS, _leads),
     "assignments": Export(ASSIGNMENT_COLUMNS, _assignments),
+    "tasks": Export(TASK_COLUMNS, _tasks),
+    "notifications": Export(NOTIFICATION_COLUMNS, _notifications),
 }
 
 

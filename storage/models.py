@@ -403,6 +403,6 @@ class Task(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "kind", "subject_id", name="uq_tasks_subject"),
         Index("ix_tasks_next_step", "next_step_at"),
-        Index("ix_tasks_owner_open", "owner_id", "state", "due_at"),
+        Index("ix_tasks_team_owner_open", "team_id", "owner_id", "state", "due_at"),
         Index("ix_tasks_team_updated", "team_id", "updated_at"),
     )

@@ -87,6 +87,18 @@ async def send_once(session: AsyncSession, message: Outgoing, now: datetime) -> 
     return bool(result.rowcount)
 
 
+async def send_each_once(session: AsyncSession, messages: list[Outgoing], now: datetime) -> None:
+    """`send_once` for many messages in one statement (a morning's cards); used keys send nothing again."""
+    if not messages:
+        return
+    # The table, not the entity: rows go straight to the driver, without the ORM's bulk bookkeeping.
+    statement = insert_into(session, OutboxMessage.__table__).on_conflict_do_nothing(
+        index_elements=["dedupe_key"]
+    )
+    await session.execute(statement, [_new_row(message, now) for message in messages])
+    session.info[OUTBOX_WRITTEN] = True
+
+
 async def show(session: AsyncSession, message: Outgoing, now: datetime) -> None:
     """Queue the latest state of a message: posted the first time, updated in place after that.
 

@@ -42,7 +42,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("team_id", "kind", "subject_id", name="uq_tasks_subject"),
     )
     op.create_index("ix_tasks_next_step", "tasks", ["next_step_at"])
-    op.create_index("ix_tasks_owner_open", "tasks", ["owner_id", "state", "due_at"])
+    op.create_index("ix_tasks_team_owner_open", "tasks", ["team_id", "owner_id", "state", "due_at"])
     with op.batch_alter_table("slack_users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("deleted", sa.Boolean(), nullable=False, server_default=sa.false()))
 
@@ -50,6 +50,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("slack_users", schema=None) as batch_op:
         batch_op.drop_column("deleted")
-    op.drop_index("ix_tasks_owner_open", table_name="tasks")
+    op.drop_index("ix_tasks_team_owner_open", table_name="tasks")
     op.drop_index("ix_tasks_next_step", table_name="tasks")
     op.drop_table("tasks")
