@@ -7,6 +7,7 @@ the messages showing the item update through the outbox.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -67,89 +68,76 @@ async def _todo(call: CommandCall) -> None:
 COMMANDS.add(Subcommand("todo", "", "help.todo", _todo))
 
 
+ItemWork = Callable[[Person, dict[str, Any], dict[str, Any], AsyncWebClient], Awaitable[None]]
+
+
 def register(app: AsyncApp, services: Services) -> None:
-    """Listen to the item buttons."""
+    """Listen to the item buttons: each acks at once, acts for the person who clicked, and answers a
+    refusal privately."""
     desk = services.tasks
 
-    async def refuse(client: AsyncWebClient, body: dict[str, Any], person: Person, error: TaskError) -> None:
-        await tell_privately(client, body, person, t(person.lang, error.code, **error.params))
+    def on_click(action_id: str) -> Callable[[ItemWork], ItemWork]:
+        def listen(work: ItemWork) -> ItemWork:
+            @app.action(action_id)
+            async def listener(
+                ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+            ) -> None:
+                await ack()
+                person = await actor(services, client, body)
+                try:
+                    await work(person, action, body, client)
+                except TaskError as error:
+                    await tell_privately(client, body, person, t(person.lang, error.code, **error.params))
 
-    @app.action(ACTION_DONE)
-    async def on_done(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+            return work
+
+        return listen
+
+    @on_click(ACTION_DONE)
+    async def done(
+        person: Person, action: dict[str, Any], _body: dict[str, Any], _client: AsyncWebClient
     ) -> None:
-        await ack()
-        person = await actor(services, client, body)
         task_id, day = _task_and_day(action["value"])
-        try:
-            await desk.done(task_id, person.user_id, services.clock.now(), card_day=day)
-        except TaskError as error:
-            await refuse(client, body, person, error)
+        await desk.done(task_id, person.user_id, services.clock.now(), card_day=day)
 
-    @app.action(ACTION_SNOOZE)
-    async def on_snooze(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    @on_click(ACTION_SNOOZE)
+    async def snooze(
+        person: Person, action: dict[str, Any], _body: dict[str, Any], _client: AsyncWebClient
     ) -> None:
-        await ack()
-        person = await actor(services, client, body)
         task_id, day = _task_and_day(action["value"])
         now = services.clock.now()
-        try:
-            await desk.snooze(task_id, person.user_id, now + SNOOZE_DAY, now, card_day=day, owner_only=True)
-        except TaskError as error:
-            await refuse(client, body, person, error)
+        await desk.snooze(task_id, person.user_id, now + SNOOZE_DAY, now, card_day=day, owner_only=True)
 
-    @app.action(ACTION_LOG)
-    async def on_log(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    @on_click(ACTION_LOG)
+    async def log(
+        person: Person, action: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        await ack()
-        person = await actor(services, client, body)
-        task_id, _ = _task_and_day(action["value"])
-        try:
-            task = await desk.owned_task(task_id, person.user_id)
-        except TaskError as error:
-            await refuse(client, body, person, error)
-            return
+        task = await desk.owned_task(_task_and_day(action["value"])[0], person.user_id)
         customer = task.customer or ""
-        await open_form(
-            client,
-            body["trigger_id"],
-            log_modal(
-                lang=person.lang,
-                channel_id=person.user_id,
-                status=f"{customer}: " if customer else None,
-                next_action=None if task.kind == "lead_contact" else task.title,
-                task_id=task.id,
-            ),
-            "log",
+        form = log_modal(
+            lang=person.lang,
+            channel_id=person.user_id,
+            status=f"{customer}: " if customer else None,
+            next_action=None if task.kind == "lead_contact" else task.title,
+            task_id=task.id,
         )
+        await open_form(client, body["trigger_id"], form, "log")
 
-    @app.action(ACTION_ACKNOWLEDGE)
-    async def on_acknowledge(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    @on_click(ACTION_ACKNOWLEDGE)
+    async def acknowledge(
+        person: Person, action: dict[str, Any], _body: dict[str, Any], _client: AsyncWebClient
     ) -> None:
-        await ack()
-        person = await actor(services, client, body)
         task_id, reader = action["value"].split("|")
-        try:
-            if reader != person.user_id:
-                raise TaskError("task.not_for_you")
-            await desk.acknowledge(int(task_id), person.user_id, services.clock.now())
-        except TaskError as error:
-            await refuse(client, body, person, error)
+        if reader != person.user_id:
+            raise TaskError("task.not_for_you")
+        await desk.acknowledge(int(task_id), person.user_id, services.clock.now())
 
-    @app.action(ACTION_PAUSE)
-    async def on_pause(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    @on_click(ACTION_PAUSE)
+    async def pause(
+        person: Person, action: dict[str, Any], _body: dict[str, Any], _client: AsyncWebClient
     ) -> None:
-        await ack()
-        person = await actor(services, client, body)
-        task_id, reader, pause = action["selected_option"]["value"].split("|")
+        task_id, reader, until = action["selected_option"]["value"].split("|")
+        if reader != person.user_id:
+            raise TaskError("task.not_for_you")
         now = services.clock.now()
-        try:
-            if reader != person.user_id:
-                raise TaskError("task.not_for_you")
-            await desk.snooze(int(task_id), person.user_id, pause_until(pause, now, person, services), now)
-        except TaskError as error:
-            await refuse(client, body, person, error)
+        await desk.snooze(int(task_id), person.user_id, pause_until(until, now, person, services), now)

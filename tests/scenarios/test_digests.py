@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.clock import SimulatedClock
 from scheduler.jobs import run_due_jobs
 from storage.models import OutboxMessage
-from tests.support.harness import RunningBot, settings_for, start_bot
+from tests.support.harness import RunningBot, start_with_rules
 from tests.support.payloads import block_action, button
 from tests.support.slack_api import SlackApiStub
 
@@ -58,10 +58,7 @@ async def clock() -> SimulatedClock:
 async def running(
     database_url: str, slack: SlackApiStub, tmp_path: Path, clock: SimulatedClock
 ) -> AsyncIterator[RunningBot]:
-    rules = tmp_path / "rules.toml"
-    rules.write_text(RULES, encoding="utf-8")
-    settings = settings_for(database_url, slack.base_url, closeloop_rules=rules, closeloop_intake_token=TOKEN)
-    bot = await start_bot(settings, slack, clock=clock)
+    bot = await start_with_rules(database_url, slack, RULES, tmp_path, clock, closeloop_intake_token=TOKEN)
     yield bot
     await bot.stop()
 
