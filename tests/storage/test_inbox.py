@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import distinct, func, insert, select, text, update
 
 from storage.db import Database
 from storage.inbox import MAX_ATTEMPTS, ClaimedEvent, InboxRepository, open_inbox_writer
@@ -192,3 +194,53 @@ async def test_the_ack_insert_lands_as_soon_as_a_long_transaction_commits(databa
         assert time.monotonic() - committed < 0.05
     finally:
         await writer.close()
+
+
+async def test_acks_that_arrive_together_share_one_commit_and_each_learns_whether_it_was_new(
+    database: Database,
+) -> None:
+    """Group commit: a burst of acks costs a few commits (log flushes), not one each; retries stay no-ops."""
+    writer = open_inbox_writer(database)
+    await writer.add("EvEARLIER", "{}", NOW, None)
+    log_before = await _commit_marker(database)
+    burst = [f"EvBURST{n}" for n in range(100)]
+    # Slack's retries: a delivery already stored, and one event delivered twice within the burst.
+    deliveries = [*burst, "EvEARLIER", "EvBURST7"]
+    try:
+        answers = await asyncio.gather(
+            *(writer.add(event_id, f'{{"id": "{event_id}"}}', NOW, None) for event_id in deliveries)
+        )
+        # Each ack was answered after its row was committed: another connection sees every row now.
+        async with Database(database.url.render_as_string(hide_password=False)).sessions() as other:
+            stored = set(await other.scalars(select(InboxEvent.event_id)))
+    finally:
+        await writer.close()
+    assert answers == [True] * 100 + [False, False]
+    assert stored == {*burst, "EvEARLIER"}
+    commits = await _commits_since(database, log_before, burst)
+    assert commits <= 10, f"100 acks that arrived together took {commits} commits"
+
+
+async def _commit_marker(database: Database) -> int:
+    """Where SQLite's write-ahead log stands (emptied first); PostgreSQL needs no marker."""
+    if not database.is_sqlite:
+        return 0
+    path = database.url.database or ""
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return os.path.getsize(f"{path}-wal") if os.path.exists(f"{path}-wal") else 0
+
+
+async def _commits_since(database: Database, log_before: int, event_ids: list[str]) -> int:
+    """How many transactions wrote these rows: PostgreSQL's row `xmin`s; for SQLite, frames in the log
+    over the fewest any one commit writes (a commit of one row writes at least two pages)."""
+    if database.is_sqlite:
+        path = database.url.database or ""
+        with sqlite3.connect(path) as connection:
+            page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        frames = (os.path.getsize(f"{path}-wal") - max(log_before, 32)) // (page_size + 24)
+        return frames // 2
+    async with database.sessions() as session:
+        return await session.scalar(
+            select(func.count(distinct(text("xmin::text")))).where(InboxEvent.event_id.in_(event_ids))
+        )
