@@ -12,6 +12,7 @@ import asyncio
 import sqlite3
 import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -21,7 +22,7 @@ from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import aliased
 
-from storage.db import Database, database_now
+from storage.db import Database, WriteTurns, database_now
 from storage.models import InboxEvent
 
 _INSERT = (
@@ -138,8 +139,9 @@ class SqliteInboxWriter:
     together, or while it waits for the lock, are committed together (`_GroupCommit`).
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, turns: WriteTurns | None = None):
         self._connection = self._connect(path)
+        self._turns = turns
         self._sql = _INSERT.format("?, ?, ?, 0, ?")
         self._group = _GroupCommit(self._write)
 
@@ -164,17 +166,24 @@ class SqliteInboxWriter:
             (event_id, body, received.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"), thread)
             for event_id, body, received, thread in deliveries
         ]
-        loop = asyncio.get_running_loop()
-        give_up = loop.time() + LOCKED_AT_MOST
-        pause = LOCKED_RETRY_FIRST
-        while True:
-            try:
-                return self._insert(rows)
-            except sqlite3.OperationalError as error:
-                if ("locked" not in str(error) and "busy" not in str(error)) or loop.time() > give_up:
-                    raise
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, LOCKED_RETRY_MOST)
+        try:
+            return self._insert(rows)
+        except sqlite3.OperationalError as error:
+            if not _locked(error):
+                raise
+        # Another connection is writing: until these rows are in, this process's other work waits.
+        with self._turns.acks_waiting() if self._turns else nullcontext():
+            loop = asyncio.get_running_loop()
+            give_up = loop.time() + LOCKED_AT_MOST
+            pause = LOCKED_RETRY_FIRST
+            while True:
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, LOCKED_RETRY_MOST)
+                try:
+                    return self._insert(rows)
+                except sqlite3.OperationalError as error:
+                    if not _locked(error) or loop.time() > give_up:
+                        raise
 
     def _insert(self, rows: list[tuple[str, str, str, str | None]]) -> list[bool]:
         if len(rows) == 1:  # alone: one autocommitted statement, the shortest way
@@ -192,6 +201,10 @@ class SqliteInboxWriter:
     async def close(self) -> None:
         await self._group.close()
         self._connection.close()
+
+
+def _locked(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
 
 
 class PostgresInboxWriter:
@@ -227,7 +240,7 @@ class PostgresInboxWriter:
 def open_inbox_writer(database: Database) -> InboxWriter:
     """The lean writer for the configured database."""
     if database.is_sqlite:
-        return SqliteInboxWriter(database.url.database or "closeloop.db")
+        return SqliteInboxWriter(database.url.database or "closeloop.db", database.write_turns)
     return PostgresInboxWriter(database.url)
 
 

@@ -244,3 +244,59 @@ async def _commits_since(database: Database, log_before: int, event_ids: list[st
         return await session.scalar(
             select(func.count(distinct(text("xmin::text")))).where(InboxEvent.event_id.in_(event_ids))
         )
+
+
+async def test_acks_waiting_for_the_write_lock_go_before_this_process_s_next_writer(
+    database: Database,
+) -> None:
+    """The next transaction in line would take the lock the moment the holder commits; acks go first."""
+    if not database.is_sqlite:
+        pytest.skip("PostgreSQL has no file-wide write lock")
+    writer = open_inbox_writer(database)
+
+    async def later_writer() -> None:
+        async with database.sessions.begin() as session:
+            await session.execute(
+                insert(InboxEvent).values(event_id="EvLATER", body="{}", received_at=NOW, attempts=0)
+            )
+
+    try:
+        async with database.sessions.begin() as session:
+            await session.execute(
+                insert(InboxEvent).values(event_id="EvHOLD", body="{}", received_at=NOW, attempts=0)
+            )
+            acking = asyncio.create_task(writer.add("EvACK", "{}", NOW, None))
+            await asyncio.sleep(0.05)  # the ack met the lock and waits
+            queued = asyncio.create_task(later_writer())
+            await asyncio.sleep(0.05)  # the later writer waits for its turn
+        assert await asyncio.wait_for(acking, 5) is True
+        await asyncio.wait_for(queued, 5)
+    finally:
+        await writer.close()
+    assert [c.body for c in await claim_all(InboxRepository(database))] == ["{}"] * 3
+    async with database.sessions() as session:
+        order = list(await session.scalars(select(InboxEvent.event_id).order_by(InboxEvent.id)))
+    assert order == ["EvHOLD", "EvACK", "EvLATER"]
+
+
+async def test_statements_wait_for_acks_only_so_long_when_another_process_holds_the_lock(
+    database: Database,
+) -> None:
+    """The lock's holder may be another process (a CLI command): this one's reads go on after a second."""
+    if not database.is_sqlite:
+        pytest.skip("PostgreSQL has no file-wide write lock")
+    writer = open_inbox_writer(database)
+    other_process = sqlite3.connect(database.url.database or "", isolation_level=None)
+    try:
+        other_process.execute("BEGIN IMMEDIATE")
+        acking = asyncio.create_task(writer.add("EvACK", "{}", NOW, None))
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        async with database.sessions() as session:
+            assert await session.scalar(select(func.count()).select_from(InboxEvent)) == 0
+        assert 0.5 < time.monotonic() - started < 3.0  # waited for the acks, but not for ever
+        other_process.execute("COMMIT")
+        assert await asyncio.wait_for(acking, 5) is True
+    finally:
+        other_process.close()
+        await writer.close()
