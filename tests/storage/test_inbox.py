@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import distinct, func, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 from storage.inbox import MAX_ATTEMPTS, ClaimedEvent, InboxRepository, open_inbox_writer
@@ -26,6 +27,13 @@ async def add_events(database: Database, *events: tuple[str, str | None]) -> Non
             await writer.add(event_id, f'{{"id": "{event_id}"}}', NOW, thread)
     finally:
         await writer.close()
+
+
+async def insert_event(session: AsyncSession, event_id: str) -> None:
+    """Store a delivery through the ORM, as a worker's transaction writes: it takes the write lock."""
+    await session.execute(
+        insert(InboxEvent).values(event_id=event_id, body="{}", received_at=NOW, attempts=0)
+    )
 
 
 async def claim_all(repository: InboxRepository) -> list[ClaimedEvent]:
@@ -125,9 +133,7 @@ async def test_the_sqlite_writer_waits_off_the_event_loop_while_another_transact
     writer = open_inbox_writer(database)
     try:
         async with database.sessions.begin() as session:
-            await session.execute(
-                insert(InboxEvent).values(event_id="EvHOLD", body="{}", received_at=NOW, attempts=0)
-            )
+            await insert_event(session, "EvHOLD")
             adding = asyncio.create_task(writer.add("EvWAIT", "{}", NOW, None))
             started = time.monotonic()
             await asyncio.sleep(0.2)
@@ -164,9 +170,7 @@ async def test_sqlite_writers_in_one_process_take_turns_instead_of_sleeping_in_s
 
     async def write(n: int) -> None:
         async with database.sessions.begin() as session:
-            await session.execute(
-                insert(InboxEvent).values(event_id=f"EvTURN{n}", body="{}", received_at=NOW, attempts=0)
-            )
+            await insert_event(session, f"EvTURN{n}")
             await asyncio.sleep(hold)  # the write lock stays held across an await, as in a use case
 
     started = time.monotonic()
@@ -182,9 +186,7 @@ async def test_the_ack_insert_lands_as_soon_as_a_long_transaction_commits(databa
     writer = open_inbox_writer(database)
     try:
         async with database.sessions.begin() as session:
-            await session.execute(
-                insert(InboxEvent).values(event_id="EvHOLD", body="{}", received_at=NOW, attempts=0)
-            )
+            await insert_event(session, "EvHOLD")
             adding = asyncio.create_task(writer.add("EvWAIT", "{}", NOW, None))
             await asyncio.sleep(0.5)
             assert not adding.done()
@@ -256,15 +258,11 @@ async def test_acks_waiting_for_the_write_lock_go_before_this_process_s_next_wri
 
     async def later_writer() -> None:
         async with database.sessions.begin() as session:
-            await session.execute(
-                insert(InboxEvent).values(event_id="EvLATER", body="{}", received_at=NOW, attempts=0)
-            )
+            await insert_event(session, "EvLATER")
 
     try:
         async with database.sessions.begin() as session:
-            await session.execute(
-                insert(InboxEvent).values(event_id="EvHOLD", body="{}", received_at=NOW, attempts=0)
-            )
+            await insert_event(session, "EvHOLD")
             acking = asyncio.create_task(writer.add("EvACK", "{}", NOW, None))
             await asyncio.sleep(0.05)  # the ack met the lock and waits
             queued = asyncio.create_task(later_writer())
