@@ -19,6 +19,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -203,7 +204,11 @@ class WriteTurns:
 
     @staticmethod
     def _end(conn: Connection) -> None:
-        _hand_back(conn.info)
+        try:
+            info = conn.info
+        except PendingRollbackError:  # a statement was cancelled mid-way: the pool's reset hands it back
+            return
+        _hand_back(info)
 
     @staticmethod
     def _reset(_dbapi_connection: Any, record: ConnectionPoolEntry | None, _state: Any) -> None:
