@@ -15,6 +15,7 @@ from bot.authorize import single_workspace
 from bot.clock import Clock
 from bot.delivery import DeliveryWorker
 from bot.directory import SlackDirectory, resolve_names
+from bot.heap import settle_start_up_objects
 from bot.inbox import EventInbox, InboxWorker
 from bot.pacing import Pacer
 from bot.people import PeopleDirectory
@@ -65,6 +66,7 @@ class Bot:
 
     def start_workers(self) -> None:
         """Start handling stored events and sending the outbox in the background."""
+        settle_start_up_objects()
         self._tasks = [
             asyncio.create_task(self.worker.run(), name="closeloop-inbox-worker"),
             asyncio.create_task(self.delivery.run(), name="closeloop-delivery-worker"),

@@ -23,7 +23,10 @@ from storage.inbox import ClaimedEvent, InboxRepository, InboxWriter
 
 log = logging.getLogger(__name__)
 
-QUIET_GAP = 0.005  # seconds without a delivery that count as a gap in a burst
+# Seconds without a delivery that count as a gap in a burst. Acks are committed in groups
+# (`storage.inbox`), so a burst's deliveries come in waves a few tens of milliseconds apart: a shorter
+# gap let worker writes in between the waves, and acks waited for their lock.
+QUIET_GAP = 0.03
 # Seconds a worker's write waits for such a gap at most; writes that waited that long go one at a time,
 # so even an endless burst lets one write through every half second and acks are never stalled by many.
 GIVE_WAY_AT_MOST = 0.5

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -40,7 +42,10 @@ class Database:
         )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-            _WriteTurns().listen(self.engine)
+            self.write_turns: WriteTurns | None = WriteTurns()
+            self.write_turns.listen(self.engine)
+        else:
+            self.write_turns = None
         # A session class of this database's own, so commit hooks see only its sessions.
         session_class = type("CloseloopSession", (Session,), {})
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
@@ -108,22 +113,66 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 _HOLDS_TURN = "closeloop_write_turn"
+# Seconds a statement waits for acks at most: the lock's holder may be another process.
+ACKS_FIRST_AT_MOST = 1.0
 
 
-class _WriteTurns:
+class _AcksWaiting:
+    """This loop's acks that wait for SQLite's write lock; while there are any, other statements wait."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.none = asyncio.Event()
+        self.none.set()
+
+
+class WriteTurns:
     """SQLite takes one writer at a time: this process's transactions take turns before they write.
 
     Without this, a transaction that meets another's write lock waits in SQLite's busy handler, which
     sleeps in growing steps (up to 100 ms) and looks again only then, long after the lock is free;
     with many workers writing, most of their time went there. Here the next transaction in line
     starts writing as soon as the previous one commits or rolls back. Reads never wait (WAL).
-    The ack path's insert (`storage.inbox`) uses its own connection and never waits for a turn.
+    The ack path's insert (`storage.inbox`) uses its own connection and never waits for a turn; when it
+    finds the lock taken it says so (`acks_waiting`), and until its rows are in, every other statement
+    of this process except the turn holder's waits: the holder then has the event loop to itself and
+    commits within milliseconds, instead of taking turns on the loop with a dozen lanes' reads while
+    acks wait for its lock, and no other transaction takes the lock before the acks.
     """
 
     def __init__(self) -> None:
         self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
         )
+        self._acks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _AcksWaiting] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    @contextmanager
+    def acks_waiting(self) -> Iterator[None]:
+        """While inside, acks wait for the write lock: this loop's other statements let them go first."""
+        acks = self._waiting_acks()
+        acks.count += 1
+        acks.none.clear()
+        try:
+            yield
+        finally:
+            acks.count -= 1
+            if not acks.count:
+                acks.none.set()
+
+    def _waiting_acks(self) -> _AcksWaiting:
+        loop = asyncio.get_running_loop()
+        acks = self._acks.get(loop)
+        if acks is None:
+            acks = self._acks[loop] = _AcksWaiting()
+        return acks
+
+    def _acks_first(self) -> None:
+        acks = self._waiting_acks()
+        if acks.count:
+            with suppress(TimeoutError):
+                await_(asyncio.wait_for(acks.none.wait(), ACKS_FIRST_AT_MOST))
 
     def listen(self, engine: AsyncEngine) -> None:
         sync_engine = engine.sync_engine
@@ -143,15 +192,23 @@ class _WriteTurns:
         return lock
 
     def _before_execute(self, conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
-        if conn.info.get(_HOLDS_TURN) is not None or not _WRITE.match(statement):
+        if conn.info.get(_HOLDS_TURN) is not None:
+            return
+        self._acks_first()
+        if not _WRITE.match(statement):
             return
         lock = self._lock()
         await_(lock.acquire())
         conn.info[_HOLDS_TURN] = lock
+        self._acks_first()  # acks that began waiting while this one queued for its turn
 
     @staticmethod
     def _end(conn: Connection) -> None:
-        _hand_back(conn.info)
+        try:
+            info = conn.info
+        except PendingRollbackError:  # a statement was cancelled mid-way: the pool's reset hands it back
+            return
+        _hand_back(info)
 
     @staticmethod
     def _reset(_dbapi_connection: Any, record: ConnectionPoolEntry | None, _state: Any) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import uuid
+from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -20,7 +22,7 @@ from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import aliased
 
-from storage.db import Database, database_now
+from storage.db import Database, WriteTurns, database_now
 from storage.models import InboxEvent
 
 _INSERT = (
@@ -33,6 +35,14 @@ MAX_ATTEMPTS = 10
 # at least every 5 ms later, and given up (Slack retries the delivery) after 30 s.
 LOCKED_RETRY_FIRST, LOCKED_RETRY_MOST, LOCKED_AT_MOST = 0.0005, 0.005, 30.0
 BACKOFF_MAX = timedelta(hours=1)
+# PostgreSQL takes a group of deliveries in one statement; rows go in the order given (ids follow it).
+_INSERT_MANY = (
+    "INSERT INTO inbox_events (event_id, body, received_at, attempts, thread_key)"
+    " SELECT event_id, body, received_at, 0, thread_key FROM unnest("
+    "$1::varchar[], $2::text[], $3::timestamptz[], $4::varchar[]) WITH ORDINALITY"
+    " AS delivery(event_id, body, received_at, thread_key, position) ORDER BY position"
+    " ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+)
 
 
 class InboxWriter(Protocol):
@@ -43,18 +53,97 @@ class InboxWriter(Protocol):
     async def close(self) -> None: ...
 
 
+Delivery = tuple[str, str, datetime, str | None]  # event_id, body, received_at, thread_key
+# Rows one group commit takes at most; more wait for the next one.
+GROUP_AT_MOST = 256
+
+
+class _GroupCommit:
+    """Acks that arrive together share one transaction: one commit (one log flush) for all of them.
+
+    Each `add` queues its row and waits; one writer task at a time takes everything queued, writes it
+    in one transaction and only then answers each waiting ack, so nothing is acked before its row is
+    durable. An ack that arrives alone is written alone, at once; rows that arrive while a commit is
+    under way go in the next one. A failed commit fails every ack in it, and Slack retries them.
+    """
+
+    def __init__(self, write: Callable[[list[Delivery]], Awaitable[list[bool]]]):
+        self._write = write
+        self._queued: list[tuple[Delivery, asyncio.Future[bool]]] = []
+        self._writing: asyncio.Task[None] | None = None
+
+    async def add(self, delivery: Delivery) -> bool:
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._queued.append((delivery, answer))
+        if self._writing is None:
+            self._writing = asyncio.create_task(self._write_queued(), name="closeloop-inbox-commit")
+        # Shielded: an ack given up on (the client left) must not cancel the others' commit.
+        return await asyncio.shield(answer)
+
+    async def _write_queued(self) -> None:
+        group: list[tuple[Delivery, asyncio.Future[bool]]] = []
+        try:
+            while self._queued:
+                group, self._queued = self._queued[:GROUP_AT_MOST], self._queued[GROUP_AT_MOST:]
+                try:
+                    new = await self._write([delivery for delivery, _ in group])
+                except Exception as error:
+                    _answer(group, error=error)
+                else:
+                    _answer(group, new=new)
+        finally:
+            self._writing = None
+            # Cancelled (the loop is closing): nothing held or queued was committed, and no ack waits forever.
+            stopped = ConnectionError("the inbox writer stopped before committing")
+            _answer(group, error=stopped)
+            _answer(self._queued, error=stopped)
+            self._queued = []
+
+    async def close(self) -> None:
+        """Let the commit under way and everything queued behind it finish."""
+        while self._writing is not None:
+            await asyncio.shield(self._writing)
+
+
+def _answer(
+    group: list[tuple[Delivery, asyncio.Future[bool]]],
+    *,
+    new: list[bool] | None = None,
+    error: Exception | None = None,
+) -> None:
+    for position, (_, answer) in enumerate(group):
+        if answer.done():
+            continue
+        if new is not None:
+            answer.set_result(new[position])
+        else:
+            answer.set_exception(error or ConnectionError("no answer from the inbox writer"))
+
+
+def _first_of_each(deliveries: list[Delivery], inserted: set[str]) -> list[bool]:
+    """Which deliveries were new: the first of each inserted event_id (a retry in the same group is not)."""
+    new = []
+    for event_id, *_ in deliveries:
+        new.append(event_id in inserted)
+        inserted.discard(event_id)
+    return new
+
+
 class SqliteInboxWriter:
     """Inserts through a dedicated sqlite3 connection: a WAL commit costs tens of microseconds.
 
     The insert runs on the event loop and never waits there: when another connection holds SQLite's
     write lock it fails at once, and the writer tries again after a short sleep on the loop, so the
     transaction it waits for can finish meanwhile. SQLite's own busy handler would sleep in growing
-    steps (up to 100 ms) after the lock is already free; the ack cannot afford that.
+    steps (up to 100 ms) after the lock is already free; the ack cannot afford that. Acks that arrive
+    together, or while it waits for the lock, are committed together (`_GroupCommit`).
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, turns: WriteTurns | None = None):
         self._connection = self._connect(path)
+        self._turns = turns
         self._sql = _INSERT.format("?, ?, ?, 0, ?")
+        self._group = _GroupCommit(self._write)
 
     @staticmethod
     def _connect(path: str) -> sqlite3.Connection:
@@ -69,36 +158,72 @@ class SqliteInboxWriter:
         return connection
 
     async def add(self, event_id: str, body: str, received_at: datetime, thread_key: str | None) -> bool:
+        return await self._group.add((event_id, body, received_at, thread_key))
+
+    async def _write(self, deliveries: list[Delivery]) -> list[bool]:
         # SQLAlchemy stores SQLite datetimes as naive UTC text in this format; keep to it.
-        row = (event_id, body, received_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"), thread_key)
-        loop = asyncio.get_running_loop()
-        give_up = loop.time() + LOCKED_AT_MOST
-        pause = LOCKED_RETRY_FIRST
-        while True:
-            try:
-                return self._connection.execute(self._sql, row).rowcount == 1
-            except sqlite3.OperationalError as error:
-                if ("locked" not in str(error) and "busy" not in str(error)) or loop.time() > give_up:
-                    raise
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, LOCKED_RETRY_MOST)
+        rows = [
+            (event_id, body, received.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"), thread)
+            for event_id, body, received, thread in deliveries
+        ]
+        try:
+            return self._insert(rows)
+        except sqlite3.OperationalError as error:
+            if not _locked(error):
+                raise
+        # Another connection is writing: until these rows are in, this process's other work waits.
+        with self._turns.acks_waiting() if self._turns else nullcontext():
+            loop = asyncio.get_running_loop()
+            give_up = loop.time() + LOCKED_AT_MOST
+            pause = LOCKED_RETRY_FIRST
+            while True:
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, LOCKED_RETRY_MOST)
+                try:
+                    return self._insert(rows)
+                except sqlite3.OperationalError as error:
+                    if not _locked(error) or loop.time() > give_up:
+                        raise
+
+    def _insert(self, rows: list[tuple[str, str, str, str | None]]) -> list[bool]:
+        if len(rows) == 1:  # alone: one autocommitted statement, the shortest way
+            return [self._connection.execute(self._sql, rows[0]).rowcount == 1]
+        self._connection.execute("BEGIN IMMEDIATE")  # takes the write lock now, or fails at once
+        try:
+            new = [self._connection.execute(self._sql, row).rowcount == 1 for row in rows]
+            self._connection.execute("COMMIT")
+        except BaseException:
+            if self._connection.in_transaction:
+                self._connection.execute("ROLLBACK")
+            raise
+        return new
 
     async def close(self) -> None:
+        await self._group.close()
         self._connection.close()
 
 
+def _locked(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
 class PostgresInboxWriter:
-    """Inserts through a small asyncpg pool; asyncpg prepares and caches the statement."""
+    """Inserts through a small asyncpg pool, a group of acks in one multi-row statement and commit."""
 
     def __init__(self, url: URL):
         self._dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._pool: asyncpg.Pool | None = None
         self._lock = asyncio.Lock()
-        self._sql = _INSERT.format("$1, $2, $3, 0, $4") + " RETURNING id"
+        self._group = _GroupCommit(self._write)
 
     async def add(self, event_id: str, body: str, received_at: datetime, thread_key: str | None) -> bool:
+        return await self._group.add((event_id, body, received_at, thread_key))
+
+    async def _write(self, deliveries: list[Delivery]) -> list[bool]:
         pool = self._pool or await self._open()
-        return await pool.fetchval(self._sql, event_id, body, received_at, thread_key) is not None
+        columns = [list(column) for column in zip(*deliveries, strict=True)]
+        inserted = await pool.fetch(_INSERT_MANY, *columns)
+        return _first_of_each(deliveries, {row["event_id"] for row in inserted})
 
     async def _open(self) -> asyncpg.Pool:
         async with self._lock:
@@ -107,6 +232,7 @@ class PostgresInboxWriter:
         return self._pool
 
     async def close(self) -> None:
+        await self._group.close()
         if self._pool is not None:
             await self._pool.close()
 
@@ -114,7 +240,7 @@ class PostgresInboxWriter:
 def open_inbox_writer(database: Database) -> InboxWriter:
     """The lean writer for the configured database."""
     if database.is_sqlite:
-        return SqliteInboxWriter(database.url.database or "closeloop.db")
+        return SqliteInboxWriter(database.url.database or "closeloop.db", database.write_turns)
     return PostgresInboxWriter(database.url)
 
 

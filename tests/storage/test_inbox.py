@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import distinct, func, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 from storage.inbox import MAX_ATTEMPTS, ClaimedEvent, InboxRepository, open_inbox_writer
@@ -24,6 +27,13 @@ async def add_events(database: Database, *events: tuple[str, str | None]) -> Non
             await writer.add(event_id, f'{{"id": "{event_id}"}}', NOW, thread)
     finally:
         await writer.close()
+
+
+async def insert_event(session: AsyncSession, event_id: str) -> None:
+    """Store a delivery through the ORM, as a worker's transaction writes: it takes the write lock."""
+    await session.execute(
+        insert(InboxEvent).values(event_id=event_id, body="{}", received_at=NOW, attempts=0)
+    )
 
 
 async def claim_all(repository: InboxRepository) -> list[ClaimedEvent]:
@@ -123,9 +133,7 @@ async def test_the_sqlite_writer_waits_off_the_event_loop_while_another_transact
     writer = open_inbox_writer(database)
     try:
         async with database.sessions.begin() as session:
-            await session.execute(
-                insert(InboxEvent).values(event_id="EvHOLD", body="{}", received_at=NOW, attempts=0)
-            )
+            await insert_event(session, "EvHOLD")
             adding = asyncio.create_task(writer.add("EvWAIT", "{}", NOW, None))
             started = time.monotonic()
             await asyncio.sleep(0.2)
@@ -162,9 +170,7 @@ async def test_sqlite_writers_in_one_process_take_turns_instead_of_sleeping_in_s
 
     async def write(n: int) -> None:
         async with database.sessions.begin() as session:
-            await session.execute(
-                insert(InboxEvent).values(event_id=f"EvTURN{n}", body="{}", received_at=NOW, attempts=0)
-            )
+            await insert_event(session, f"EvTURN{n}")
             await asyncio.sleep(hold)  # the write lock stays held across an await, as in a use case
 
     started = time.monotonic()
@@ -180,9 +186,7 @@ async def test_the_ack_insert_lands_as_soon_as_a_long_transaction_commits(databa
     writer = open_inbox_writer(database)
     try:
         async with database.sessions.begin() as session:
-            await session.execute(
-                insert(InboxEvent).values(event_id="EvHOLD", body="{}", received_at=NOW, attempts=0)
-            )
+            await insert_event(session, "EvHOLD")
             adding = asyncio.create_task(writer.add("EvWAIT", "{}", NOW, None))
             await asyncio.sleep(0.5)
             assert not adding.done()
@@ -192,3 +196,121 @@ async def test_the_ack_insert_lands_as_soon_as_a_long_transaction_commits(databa
         assert time.monotonic() - committed < 0.05
     finally:
         await writer.close()
+
+
+async def test_acks_that_arrive_together_share_one_commit_and_each_learns_whether_it_was_new(
+    database: Database,
+) -> None:
+    """Group commit: a burst of acks costs a few commits (log flushes), not one each; retries stay no-ops."""
+    writer = open_inbox_writer(database)
+    await writer.add("EvEARLIER", "{}", NOW, None)
+    log_before = await _commit_marker(database)
+    burst = [f"EvBURST{n}" for n in range(100)]
+    # Slack's retries: a delivery already stored, and one event delivered twice within the burst.
+    deliveries = [*burst, "EvEARLIER", "EvBURST7"]
+    try:
+        answers = await asyncio.gather(
+            *(writer.add(event_id, f'{{"id": "{event_id}"}}', NOW, None) for event_id in deliveries)
+        )
+        # Each ack was answered after its row was committed: another connection sees every row now.
+        async with Database(database.url.render_as_string(hide_password=False)).sessions() as other:
+            stored = set(await other.scalars(select(InboxEvent.event_id)))
+    finally:
+        await writer.close()
+    assert answers == [True] * 100 + [False, False]
+    assert stored == {*burst, "EvEARLIER"}
+    commits = await _commits_since(database, log_before, burst)
+    assert commits <= 10, f"100 acks that arrived together took {commits} commits"
+
+
+async def _commit_marker(database: Database) -> int:
+    """Where SQLite's write-ahead log stands (emptied first); PostgreSQL needs no marker."""
+    if not database.is_sqlite:
+        return 0
+    path = database.url.database or ""
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return os.path.getsize(f"{path}-wal") if os.path.exists(f"{path}-wal") else 0
+
+
+async def _commits_since(database: Database, log_before: int, event_ids: list[str]) -> int:
+    """How many transactions wrote these rows: PostgreSQL's row `xmin`s; for SQLite, frames in the log
+    over the fewest any one commit writes (a commit of one row writes at least two pages)."""
+    if database.is_sqlite:
+        path = database.url.database or ""
+        with sqlite3.connect(path) as connection:
+            page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        frames = (os.path.getsize(f"{path}-wal") - max(log_before, 32)) // (page_size + 24)
+        return frames // 2
+    async with database.sessions() as session:
+        return await session.scalar(
+            select(func.count(distinct(text("xmin::text")))).where(InboxEvent.event_id.in_(event_ids))
+        )
+
+
+async def test_acks_waiting_for_the_write_lock_go_before_this_process_s_next_writer(
+    database: Database,
+) -> None:
+    """The next transaction in line would take the lock the moment the holder commits; acks go first."""
+    if not database.is_sqlite:
+        pytest.skip("PostgreSQL has no file-wide write lock")
+    writer = open_inbox_writer(database)
+
+    async def later_writer() -> None:
+        async with database.sessions.begin() as session:
+            await insert_event(session, "EvLATER")
+
+    try:
+        async with database.sessions.begin() as session:
+            await insert_event(session, "EvHOLD")
+            acking = asyncio.create_task(writer.add("EvACK", "{}", NOW, None))
+            await asyncio.sleep(0.05)  # the ack met the lock and waits
+            queued = asyncio.create_task(later_writer())
+            await asyncio.sleep(0.05)  # the later writer waits for its turn
+        assert await asyncio.wait_for(acking, 5) is True
+        await asyncio.wait_for(queued, 5)
+    finally:
+        await writer.close()
+    assert [c.body for c in await claim_all(InboxRepository(database))] == ["{}"] * 3
+    async with database.sessions() as session:
+        order = list(await session.scalars(select(InboxEvent.event_id).order_by(InboxEvent.id)))
+    assert order == ["EvHOLD", "EvACK", "EvLATER"]
+
+
+async def test_statements_wait_for_acks_only_so_long_when_another_process_holds_the_lock(
+    database: Database,
+) -> None:
+    """The lock's holder may be another process (a CLI command): this one's reads go on after a second."""
+    if not database.is_sqlite:
+        pytest.skip("PostgreSQL has no file-wide write lock")
+    writer = open_inbox_writer(database)
+    other_process = sqlite3.connect(database.url.database or "", isolation_level=None)
+    try:
+        other_process.execute("BEGIN IMMEDIATE")
+        acking = asyncio.create_task(writer.add("EvACK", "{}", NOW, None))
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        async with database.sessions() as session:
+            assert await session.scalar(select(func.count()).select_from(InboxEvent)) == 0
+        assert 0.5 < time.monotonic() - started < 3.0  # waited for the acks, but not for ever
+        other_process.execute("COMMIT")
+        assert await asyncio.wait_for(acking, 5) is True
+    finally:
+        other_process.close()
+        await writer.close()
+
+
+async def test_a_writer_cancelled_mid_statement_ends_cancelled(database: Database) -> None:
+    """Shutdown cancels listeners mid-statement: handing the write turn back must not raise instead."""
+
+    async def busy_writer() -> None:
+        async with database.sessions.begin() as session:
+            await insert_event(session, "EvCANCELLED")
+            while True:
+                await session.scalar(select(func.count()).select_from(InboxEvent))
+
+    writing = asyncio.create_task(busy_writer())
+    await asyncio.sleep(0.05)
+    writing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(writing, 5)
