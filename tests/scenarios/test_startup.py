@@ -6,7 +6,6 @@ import asyncio
 import gc
 import signal
 import sys
-import time
 from pathlib import Path
 
 import aiohttp
@@ -120,8 +119,6 @@ async def test_socket_mode_serves_health_and_intake_even_before_it_connects(
 
 
 async def test_a_running_bot_keeps_its_start_up_objects_out_of_full_collections(running: RunningBot) -> None:
-    """A full collection walking them held the event loop, and every ack, for 150-250 ms under load."""
+    """A full collection walking them held the event loop, and every ack, for 150-250 ms under load
+    (bench/ack_latency.py measures the effect; here: they are out of the collector's sight)."""
     assert gc.get_freeze_count() > 50_000
-    started = time.perf_counter()
-    gc.collect()
-    assert time.perf_counter() - started < 1.0

@@ -213,8 +213,10 @@ async def test_acks_that_arrive_together_share_one_commit_and_each_learns_whethe
             *(writer.add(event_id, f'{{"id": "{event_id}"}}', NOW, None) for event_id in deliveries)
         )
         # Each ack was answered after its row was committed: another connection sees every row now.
-        async with Database(database.url.render_as_string(hide_password=False)).sessions() as other:
+        reader = Database(database.url.render_as_string(hide_password=False))
+        async with reader.sessions() as other:
             stored = set(await other.scalars(select(InboxEvent.event_id)))
+        await reader.dispose()
     finally:
         await writer.close()
     assert answers == [True] * 100 + [False, False]

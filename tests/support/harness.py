@@ -195,7 +195,11 @@ async def start_bot(
     settings: Settings, slack: SlackApiStub, *, clock: Clock | None = None, run_worker: bool = True
 ) -> RunningBot:
     """Migrate, build (names in the rules looked up) and serve the bot on a random local port."""
-    await Database(settings.database_url).upgrade()
+    migrator = Database(settings.database_url)
+    try:
+        await migrator.upgrade()
+    finally:
+        await migrator.dispose()  # its connection would otherwise wait for the garbage collector
     bot = await open_bot(settings, clock=clock)
     runner = web.AppRunner(build_web_app(bot, run_worker=run_worker))
     await runner.setup()
