@@ -8,29 +8,15 @@ told to the owner when due, their manager a working day later, the director thre
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from config.clock_time import ClockTime
 from config.references import ChannelRef, SlackRef
 from domain.ladders import Step, WorkingHours
-
-
-def _clock_time(value: Any) -> time:
-    """A time of day written "09:00" (or a TOML local time)."""
-    if isinstance(value, time):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
-        hours, minutes = (int(part) for part in value.strip().split(":"))
-        if hours < 24 and minutes < 60:
-            return time(hours, minutes)
-    raise ValueError(f'{value!r} is not a time of day; write it as HH:MM, e.g. "09:00"')
-
-
-ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 
 
 class Strict(BaseModel):

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from config.clock_time import ClockTime
 from config.references import ChannelRef, PersonRef, SlackRef
 from domain.fairness import FairnessPolicy
 from domain.leads import Rep, Urgency
@@ -216,6 +217,8 @@ class PoolSpec(Strict):
     contact_bonus: Fraction | None = None
     stale_penalty: Fraction | None = None
     offer_first_window_minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
+    # The team's own hour for its members' to-do cards (else `[daily] todo_at`), "08:30".
+    todo_at: ClockTime | None = None
 
     @model_validator(mode="after")
     def _band_in_order(self) -> Self:

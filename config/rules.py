@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -240,6 +240,22 @@ class Rules(Strict):
         if self.competitors.names:
             rules.append(SignalRule("competitor", tuple(self.competitors.names)))
         return tuple(rules)
+
+    def todo_at_for(self, user_id: str) -> time:
+        """When `user_id`'s to-do card goes out: their pool's (team's) hour, the earliest if several,
+        else `[daily] todo_at`."""
+        return self._todo_hours.get(user_id, self.daily.todo_at)
+
+    @cached_property
+    def _todo_hours(self) -> dict[str, time]:
+        hours: dict[str, time] = {}
+        for pool in self.leads.pools:
+            if pool.todo_at is None:
+                continue
+            for member in pool.members:
+                if member.id and (member.id not in hours or pool.todo_at < hours[member.id]):
+                    hours[member.id] = pool.todo_at
+        return hours
 
     def signal_label(self, signal_id: str, lang: str) -> str:
         """A signal's name in `lang`, falling back to its id for signals no longer in the rules."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -118,15 +118,16 @@ class TaskDesk:
         async with self._db.sessions.begin() as session:
             profiles = await users.many(session, team_id, owner_ids)
             due: dict[str, tuple[datetime, date, datetime]] = {}
-            by_zone: dict[str, tuple[datetime, date, datetime] | None] = {}
+            by_zone: dict[tuple[str, time], tuple[datetime, date, datetime] | None] = {}
             for owner in owner_ids:
                 profile = profiles.get(owner)
                 if profile is not None and (profile.deleted or profile.is_bot):
                     continue
                 tz = (profile.tz if profile else None) or self._default_tz
-                if tz not in by_zone:  # the same for everyone in a zone: worked out once per zone
-                    by_zone[tz] = self._card_slot(now, tz)
-                if (slot := by_zone[tz]) is not None:
+                hour = self._rules.todo_at_for(owner)
+                if (tz, hour) not in by_zone:  # the same for everyone in a zone: worked out once per zone
+                    by_zone[tz, hour] = self._card_slot(now, tz, hour)
+                if (slot := by_zone[tz, hour]) is not None:
                     due[owner] = slot
             if not due:
                 return 0
@@ -148,11 +149,11 @@ class TaskDesk:
             await outbox.send_each_once(session, cards, now)
         return len(cards)
 
-    def _card_slot(self, now: datetime, tz: str) -> tuple[datetime, date, datetime] | None:
-        """(today's 09:00 slot, the local day, the day's end) where `tz` is, if a card is due there now."""
+    def _card_slot(self, now: datetime, tz: str, hour: time) -> tuple[datetime, date, datetime] | None:
+        """(today's slot at `hour`, the local day, the day's end) where `tz` is, if a card is due there now."""
         daily = self._rules.daily
         local_now = now.astimezone(ZoneInfo(tz))
-        slot = DailyAt(daily.todo_at).latest_slot(now, tz)
+        slot = DailyAt(hour).latest_slot(now, tz)
         today = local_now.date()
         if slot.astimezone(ZoneInfo(tz)).date() != today or local_now.time() >= daily.working_until:
             return None

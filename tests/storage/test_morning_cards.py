@@ -90,3 +90,24 @@ async def test_two_replicas_queue_one_card_per_rep_with_their_three_most_urgent(
     [first] = [card for card in cards if card.channel == "U0000"]
     assert first.payload["more"] == 1 and claims == REPS
     assert await desk(database).morning_cards(NOW + timedelta(minutes=5), "a") == 0  # once a day
+
+
+async def test_a_team_with_its_own_hour_gets_its_cards_then(database: Database) -> None:
+    rules = Rules.model_validate(
+        {
+            "leads": {
+                "pools": [{"id": "early", "members": ["UEARLY"], "todo_at": "08:30"}],
+                "reps": [{"user_id": "UEARLY", "name": "Early", "joined": "2024-01-01"}],
+            }
+        }
+    )
+    team_desk = TaskDesk(database, rules, LeadDesk(database, rules.leads), "Asia/Shanghai")
+    async with database.sessions.begin() as session:
+        for number, owner in enumerate(("UEARLY", "UUSUAL")):
+            await add_task(session, number, owner, timedelta(hours=-3))
+    at_8_35 = NOW - timedelta(minutes=30)  # 08:35 in Shanghai
+    assert await team_desk.morning_cards(at_8_35, "a") == 1  # the early team's member only
+    assert await team_desk.morning_cards(NOW, "a") == 1  # 09:05: everyone else
+    async with database.sessions() as session:
+        cards = await session.execute(select(OutboxMessage.channel, OutboxMessage.created_at))
+        assert sorted(cards) == [("UEARLY", at_8_35), ("UUSUAL", NOW)]
