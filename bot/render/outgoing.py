@@ -8,7 +8,7 @@ time, so the newest state is what goes out and a person's profile is read off th
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
@@ -21,7 +21,7 @@ from bot.render.activity_card import ActivityCard, render_card, render_undone
 from bot.render.digest import render_details, render_summary
 from bot.render.home import render_home
 from bot.render.lead_card import LeadCard, fired_label, reasons_text, render_lead_card
-from bot.render.todo import ItemList, render_escalation, render_todo_card
+from bot.render.todo import ItemList, home_tab_link, render_escalation, render_todo_card
 from config.rules import Rules
 from config.settings import Settings
 from domain.leads import Reason
@@ -52,6 +52,7 @@ class RenderContext:
     rules: Rules
     settings: Settings
     now: Callable[[], datetime]  # the bot's clock
+    app: dict[str, str] = field(default_factory=dict)  # auth.test's answer, asked once
 
 
 Renderer = Callable[[RenderContext, ClaimedMessage], Awaitable[Rendered]]
@@ -259,11 +260,22 @@ async def render_todo_message(context: RenderContext, message: ClaimedMessage) -
         found = {
             task.id: task for task in [await task_store.get(session, i) for i in payload["task_ids"]] if task
         }
-    items = ItemList(
-        [found[i] for i in payload["task_ids"] if i in found], payload.get("more", 0), payload["day"]
-    )
+    more = payload.get("more", 0)
+    link = await _home_tab(context, message.team_id) if more else None
+    items = ItemList([found[i] for i in payload["task_ids"] if i in found], more, payload["day"], link)
     text, blocks = render_todo_card(items, context.now(), reader.lang, reader.tz)
     return Rendered(text, blocks)
+
+
+async def _home_tab(context: RenderContext, team_id: str) -> str | None:
+    """The link to closeloop's Home tab: the app's id is asked of Slack once (`auth.test`); without
+    it the card still says where the rest of the list is, unlinked."""
+    if "app_id" not in context.app:
+        try:
+            context.app["app_id"] = (await context.client.auth_test()).get("app_id") or ""
+        except SlackApiError:
+            return None
+    return home_tab_link(team_id, context.app["app_id"]) if context.app["app_id"] else None
 
 
 async def render_escalation_message(context: RenderContext, message: ClaimedMessage) -> Rendered:

@@ -78,6 +78,7 @@ class ItemList:
     tasks: Sequence[Task]
     more: int
     day: str | None = None  # the morning card's local day; None on App Home and `/closeloop todo`
+    home_link: str | None = None  # where "+N more" leads: the app's Home tab
 
 
 def item_blocks(items: ItemList, now: datetime, lang: str, tz: str) -> list[Block]:
@@ -97,9 +98,22 @@ def item_blocks(items: ItemList, now: datetime, lang: str, tz: str) -> list[Bloc
             blocks.append(SectionBlock(text=MarkdownTextObject(text=f"~{line}~\n{change}")))
     if items.more:
         blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=t(lang, "todo.more", count=items.more))])
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(text=_linked(t(lang, "todo.more", count=items.more), items.home_link))
+                ]
+            )
         )
     return blocks
+
+
+def _linked(text: str, link: str | None) -> str:
+    return f"<{link}|{text}>" if link else text
+
+
+def home_tab_link(team_id: str, app_id: str) -> str:
+    """The deep link that opens the app's Home tab in Slack."""
+    return f"slack://app?team={team_id}&id={app_id}&tab=home"
 
 
 def _item_buttons(task: Task, day: str | None, lang: str) -> list[ButtonElement]:

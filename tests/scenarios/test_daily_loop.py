@@ -21,7 +21,7 @@ from storage.models import LeadRecord, OutboxMessage, Task
 from tests.support.harness import RunningBot, start_with_rules
 from tests.support.payloads import block_action, button
 from tests.support.payloads import select as select_option
-from tests.support.slack_api import SlackApiStub
+from tests.support.slack_api import APP_ID, TEAM_ID, SlackApiStub
 
 TOKEN = "intake-secret"
 RULES = """
@@ -253,3 +253,14 @@ async def test_a_deactivated_rep_gets_no_card(running: RunningBot, clock: Simula
     running.slack.set_user("UBOB", name="bob", tz="America/New_York", deleted=True)  # he left the company
     await live_until(running, clock, MONDAY + timedelta(days=1, hours=4))
     assert [row.channel for row in await outbox_rows(running, "todo_card")] == ["UALICE", "UALICE"]
+
+
+async def test_more_than_three_things_link_the_rest_to_the_home_tab(
+    running: RunningBot, clock: SimulatedClock
+) -> None:
+    for number in range(4):
+        await running.command("UALICE", "CSALES", f"log call {number}, next: today 15:00 send quote {number}")
+    await live_until(running, clock, MONDAY + timedelta(hours=2))
+    [card] = [text for text in dm_texts(running.slack, "UALICE") if "Good morning" in text]
+    assert card.count("todo_done") == 3
+    assert f"<slack://app?team={TEAM_ID}&id={APP_ID}&tab=home|+1 more item on closeloop's Home tab>" in card
