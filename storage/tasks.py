@@ -43,6 +43,14 @@ async def add(session: AsyncSession, values: dict[str, Any]) -> Task:
     return task
 
 
+def close(task: Task | None, state: str, actor: str | None, now: datetime) -> None:
+    """End an open task (done or cancelled) and its ladder with it; a closed task (or none) stays as it was."""
+    if task is None or task.state != OPEN:
+        return
+    task.state, task.closed_by, task.closed_at, task.updated_at = state, actor, now, now
+    task.next_step_at = None
+
+
 async def due_steps(session: AsyncSession, now: datetime, limit: int) -> list[int]:
     """Tasks whose ladder has a step due at `now`, oldest first: an index range, whatever the table holds."""
     rows = await session.scalars(

@@ -37,7 +37,7 @@ class TaskBook:
         """An activity with a next action and a due date is its author's follow-up; without, none."""
         task = await store.of_subject(session, activity.team_id, FOLLOW_UP, activity.id)
         if not (activity.next_action and activity.due_at):
-            await self._close(task, store.CANCELLED, None, now)
+            store.close(task, store.CANCELLED, None, now)
             return
         customer = await customers.get(session, activity.customer_id) if activity.customer_id else None
         await self._keep(
@@ -57,7 +57,7 @@ class TaskBook:
     async def record_gone(self, session: AsyncSession, activity: Activity, now: datetime) -> None:
         """An undone record takes its follow-up with it."""
         task = await store.of_subject(session, activity.team_id, FOLLOW_UP, activity.id)
-        await self._close(task, store.CANCELLED, None, now)
+        store.close(task, store.CANCELLED, None, now)
 
     async def lead(
         self, session: AsyncSession, lead: LeadRecord, now: datetime, actor: str | None = None
@@ -80,7 +80,7 @@ class TaskBook:
             )
             return
         contacted = lead.first_contact_at is not None and task is not None and task.owner_id == lead.owner_id
-        await self._close(task, store.DONE if contacted else store.CANCELLED, actor, now)
+        store.close(task, store.DONE if contacted else store.CANCELLED, actor, now)
 
     async def _keep(
         self,
@@ -138,9 +138,3 @@ class TaskBook:
             task.ladder_round = 0 if new else task.ladder_round + 1
             task.acknowledged_by = task.acknowledged_at = task.closed_by = task.closed_at = None
             task.next_step_at = steps[0].due(anchor, self._rules.calendar, tz) if steps else None
-
-    async def _close(self, task: Task | None, state: str, actor: str | None, now: datetime) -> None:
-        if task is None or task.state != store.OPEN:
-            return
-        task.state, task.closed_by, task.closed_at, task.updated_at = state, actor, now, now
-        task.next_step_at = None

@@ -250,8 +250,7 @@ class TaskDesk:
                 if lead is not None and lead.first_contact_at is None and lead.owner_id == user_id:
                     await self._leads.contacted_in(session, lead, user_id, now)
                     await outbox.show(session, lead_card(lead), now)
-            task.state, task.closed_by, task.closed_at, task.updated_at = store.DONE, user_id, now, now
-            task.next_step_at = None
+            store.close(task, store.DONE, user_id, now)  # a lead's contact above may have closed it already
             await self._reshow(session, task, now, card_day)
             return task
 
