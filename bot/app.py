@@ -29,8 +29,10 @@ from handlers.events import event_handler
 from storage.db import Database
 from storage.inbox import InboxRepository, open_inbox_writer
 from usecases.activities import ActivityDesk
+from usecases.deals import DealDesk
 from usecases.digests import DigestDesk
 from usecases.leads import LeadDesk
+from usecases.quotes import QuoteDesk
 from usecases.task_book import TaskBook
 from usecases.tasks import TaskDesk
 
@@ -152,6 +154,7 @@ def build_bot(
     people = PeopleDirectory(database, settings.closeloop_lang, settings.closeloop_tz)
     book = TaskBook(rules, settings.closeloop_tz)
     leads = LeadDesk(database, rules.leads, book)
+    deals = DealDesk(database, rules, book)
     services = Services(
         settings=settings,
         rules=rules,
@@ -159,9 +162,11 @@ def build_bot(
         clock=clock,
         people=people,
         leads=leads,
-        activities=ActivityDesk(database, rules, leads, book),
+        activities=ActivityDesk(database, rules, leads, book, deals),
         tasks=TaskDesk(database, rules, leads, settings.closeloop_tz),
         digests=DigestDesk(database, rules, settings.closeloop_tz),
+        deals=deals,
+        quotes=QuoteDesk(database, rules, deals, book, settings.closeloop_tz),
         slack=client,
     )
     inbox = EventInbox(open_inbox_writer(database), clock)

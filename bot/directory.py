@@ -139,8 +139,8 @@ def uses_names(rules: Rules) -> bool:
 
 
 def _references(rules: Rules) -> list[tuple[KeyPath, SlackRef]]:
-    """Every channel and person the rules name: the `[leads]` section's, then `[daily]`'s digest channels."""
-    return [*rules.leads.references(), *rules.daily.references()]
+    """Every channel and person the rules name, section by section."""
+    return rules.references()
 
 
 async def resolve_names(rules: Rules, directory: SlackDirectory, lang: str) -> Resolution:
@@ -172,8 +172,13 @@ async def resolve_names(rules: Rules, directory: SlackDirectory, lang: str) -> R
             for e in error.errors()
         ]
         return Resolution(rules, problems)
-    daily = rules.daily.resolved(ids)
-    return Resolution(rules.model_copy(update={"leads": leads, "daily": daily}), problems)
+    resolved = {
+        "leads": leads,
+        "daily": rules.daily.resolved(ids),
+        "deals": rules.deals.resolved(ids),
+        "approvals": rules.approvals.resolved(ids),
+    }
+    return Resolution(rules.model_copy(update=resolved), problems)
 
 
 def _problem_key(ref: SlackRef, *, ambiguous: bool) -> str:

@@ -12,8 +12,10 @@ from config.rules import Rules
 from config.settings import Settings
 from storage.db import Database
 from usecases.activities import ActivityDesk
+from usecases.deals import DealDesk
 from usecases.digests import DigestDesk
 from usecases.leads import LeadDesk
+from usecases.quotes import QuoteDesk
 from usecases.tasks import TaskDesk
 
 
@@ -30,4 +32,6 @@ class Services:
     activities: ActivityDesk
     tasks: TaskDesk
     digests: DigestDesk
+    deals: DealDesk
+    quotes: QuoteDesk
     slack: AsyncWebClient  # for work no Slack request started: scheduled jobs, webhook follow-ups

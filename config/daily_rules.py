@@ -84,7 +84,25 @@ class LadderRules(Strict):
         ]
     )
 
+    # A deal with no new record for `[deals] stale_days` (its red line): the owner, then the manager.
+    deal_stale: list[StepSpec] = Field(
+        default_factory=lambda: [StepSpec(tell="owner", hours=0), StepSpec(tell="manager", working_days=1)]
+    )
+    # A quote's approval step counted from when it reached the approver: reminded after a working
+    # day, and the approver's manager told after a second one.
+    approval_pending: list[StepSpec] = Field(
+        default_factory=lambda: [
+            StepSpec(tell="owner", working_days=1),
+            StepSpec(tell="manager", working_days=2),
+        ]
+    )
+
     def for_kind(self, kind: str) -> tuple[Step, ...]:
         """The steps a new ladder for an item of `kind` starts with."""
-        specs = {"lead_contact": self.lead_not_contacted, "follow_up": self.follow_up_overdue}[kind]
+        specs = {
+            "lead_contact": self.lead_not_contacted,
+            "follow_up": self.follow_up_overdue,
+            "deal_stale": self.deal_stale,
+            "approval": self.approval_pending,
+        }[kind]
         return tuple(spec.to_domain() for spec in specs)

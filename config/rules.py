@@ -26,7 +26,9 @@ from pydantic import (
 )
 
 from config.daily_rules import DailyRules, LadderRules
+from config.deal_rules import ApprovalRules, DealRules
 from config.lead_rules import LeadRules
+from config.references import SlackRef
 from config.toml_lines import key_lines, line_of
 from domain.archive import ArchiveSyntax
 from domain.calendar import WorkCalendar
@@ -206,6 +208,8 @@ class Rules(Strict):
     calendar_section: CalendarRules = Field(default=CalendarRules(), alias="calendar")
     daily: DailyRules = DailyRules()
     ladders: LadderRules = LadderRules()
+    deals: DealRules = DealRules()
+    approvals: ApprovalRules = ApprovalRules()
 
     @field_validator("signals")
     @classmethod
@@ -240,6 +244,15 @@ class Rules(Strict):
         if self.competitors.names:
             rules.append(SignalRule("competitor", tuple(self.competitors.names)))
         return tuple(rules)
+
+    def references(self) -> list[tuple[tuple[str | int, ...], SlackRef]]:
+        """Every channel and person the file names by name or ID, with its key path."""
+        return [
+            *self.leads.references(),
+            *self.daily.references(),
+            *self.deals.references(),
+            *self.approvals.references(),
+        ]
 
     def todo_at_for(self, user_id: str) -> time:
         """When `user_id`'s to-do card goes out: their pool's (team's) hour, the earliest if several,

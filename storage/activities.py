@@ -14,7 +14,7 @@ from storage.upsert import insert_into
 
 DEFAULT_TYPE = "note"
 _FIXED_ON_UPDATE = {"created_at", "team_id", "channel_id", "thread_ts", "author_id", "source"}
-_KEPT_WHEN_UNSAID = ("customer_id", "permalink", "next_action", "lead_id")
+_KEPT_WHEN_UNSAID = ("customer_id", "permalink", "next_action", "lead_id", "deal_id")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class ActivityDraft:
     blocker: str | None = None
     permalink: str | None = None
     lead_id: int | None = None
+    deal_id: int | None = None
 
 
 async def upsert_thread_record(session: AsyncSession, draft: ActivityDraft, now: datetime) -> Activity:

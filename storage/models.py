@@ -5,7 +5,7 @@ Times are stored in UTC (naive on SQLite, aware on PostgreSQL, normalised by `Ut
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -156,11 +157,13 @@ class Activity(Base):
     card_channel: Mapped[str | None] = mapped_column(String(32))
     card_ts: Mapped[str | None] = mapped_column(String(32))
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"))
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
     __table_args__ = (
         UniqueConstraint("team_id", "channel_id", "thread_ts", name="uq_activities_thread"),
+        Index("ix_activities_deal", "deal_id"),
         Index("ix_activities_customer", "customer_id"),
         Index("ix_activities_due", "due_at"),
         Index("ix_activities_lead", "lead_id"),
@@ -406,3 +409,178 @@ class Task(Base):
         Index("ix_tasks_team_owner_open", "team_id", "owner_id", "state", "due_at"),
         Index("ix_tasks_team_updated", "team_id", "updated_at"),
     )
+
+
+class Deal(Base):
+    """A deal (商机): a customer, an expected value, a stage, an owner, and a card whose thread files to it.
+
+    `last_activity_at` is when a record was last filed against it: its red line counts from there.
+    """
+
+    __tablename__ = "deals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    value: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    stage: Mapped[str] = mapped_column(String(32))
+    expected_close: Mapped[date | None] = mapped_column(Date)
+    owner_id: Mapped[str] = mapped_column(String(32))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"), unique=True)
+    channel_id: Mapped[str] = mapped_column(String(32))  # where its card is posted
+    card_channel: Mapped[str | None] = mapped_column(String(32))
+    card_ts: Mapped[str | None] = mapped_column(String(32))
+    last_activity_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_deals_card", "card_channel", "card_ts"),
+        Index("ix_deals_team_owner", "team_id", "owner_id"),
+        Index("ix_deals_team_created", "team_id", "created_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class Quote(Base):
+    """A quote (报价单) on a deal; its content lives in versions, and `version` is the current one."""
+
+    __tablename__ = "quotes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str] = mapped_column(String(32))
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    owner_id: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    state: Mapped[str] = mapped_column(String(16))  # pending, approved, rejected, changes
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "number", name="uq_quotes_team_number"),
+        Index("ix_quotes_deal", "deal_id"),
+        # Numbers are shown to customers: one is never given out twice.
+        {"sqlite_autoincrement": True},
+    )
+
+
+class QuoteVersion(Base):
+    """One version of a quote as submitted, with the chain the rules chose for it and why.
+
+    An approval is for one version: a new version replaces the pending or approved one and its chain.
+    """
+
+    __tablename__ = "quote_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict] = mapped_column(JSON)
+    total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    chain: Mapped[list] = mapped_column(JSON, default=list)  # every step, needed or skipped, with reasons
+    changes: Mapped[list] = mapped_column(JSON, default=list)  # since the version before
+    state: Mapped[str] = mapped_column(String(16))  # pending, approved, rejected, changes, replaced
+    submitted_by: Mapped[str] = mapped_column(String(32))
+    submitted_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("quote_id", "version", name="uq_quote_versions_quote_version"),
+        Index("ix_quote_versions_decided", "decided_at"),
+    )
+
+
+class ApprovalStep(Base):
+    """A step of a version's chain: waiting its turn, pending with its approvers, then decided.
+
+    A decision is a compare-and-set on `state = 'pending'`, so one click wins however many arrive.
+    """
+
+    __tablename__ = "approval_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("quote_versions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    step: Mapped[str] = mapped_column(String(64))  # the rules file's step id
+    all_of_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    # waiting, pending, approved, rejected, changes, skipped, replaced
+    state: Mapped[str] = mapped_column(String(16))
+    fallback: Mapped[str | None] = mapped_column(String(32))  # why others decide (an empty group)
+    started_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    on_behalf_of: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("version_id", "position", name="uq_approval_steps_version_position"),)
+
+
+class ApprovalRequest(Base):
+    """One approver's part in a step: their DM, their to-do item, their decision.
+
+    `delegate_id` is whom the approver's delegation sent it to; both may decide while it lasts.
+    `told` lists everyone whose DM shows it, so a decision updates every copy.
+    """
+
+    __tablename__ = "approval_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    step_id: Mapped[int] = mapped_column(ForeignKey("approval_steps.id", ondelete="CASCADE"))
+    approver_id: Mapped[str] = mapped_column(String(32))
+    delegate_id: Mapped[str | None] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))  # pending, approve, reject, changes, closed
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None]
+    told: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("step_id", "approver_id", name="uq_approval_requests_step_approver"),
+        Index("ix_approval_requests_pending", "team_id", "state", "delegate_id"),
+    )
+
+
+class ApprovalEvent(Base):
+    """The approval ledger: every submission, decision, skip, delegation and replacement, in order."""
+
+    __tablename__ = "approval_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    step: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[str | None] = mapped_column(String(32))
+    on_behalf_of: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_approval_events_quote", "quote_id", "id"),
+        Index("ix_approval_events_team_at", "team_id", "at"),
+    )
+
+
+class Delegation(Base):
+    """`from_id`'s approvals go to `to_id` until `until_at` (or until it is ended early)."""
+
+    __tablename__ = "delegations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    from_id: Mapped[str] = mapped_column(String(32))
+    to_id: Mapped[str] = mapped_column(String(32))
+    until_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]  # ended early, or handed back when it ran out
+
+    __table_args__ = (Index("ix_delegations_team_from", "team_id", "from_id", "until_at"),)

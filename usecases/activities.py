@@ -20,11 +20,12 @@ from domain.conversation import SeenMessage
 from domain.customers import tidy_name
 from domain.dates import find_due
 from domain.signals import detect_signals
-from storage import activities, customers, leads, outbox, threads
+from storage import activities, customers, deals, leads, outbox, threads
 from storage.activities import ActivityDraft
 from storage.db import Database
 from storage.models import Activity
 from storage.outbox import Outgoing
+from usecases.deals import DealDesk
 from usecases.leads import LeadDesk, lead_card
 from usecases.task_book import TaskBook
 
@@ -90,11 +91,12 @@ def record_card(activity: Activity, **details: Any) -> Outgoing:
 class ActivityDesk:
     """The activity use cases, over one database and one rules file."""
 
-    def __init__(self, db: Database, rules: Rules, leads_desk: LeadDesk, tasks: TaskBook):
+    def __init__(self, db: Database, rules: Rules, leads_desk: LeadDesk, tasks: TaskBook, deals: DealDesk):
         self._db = db
         self._rules = rules
         self._leads = leads_desk
         self._tasks = tasks
+        self._deals = deals
 
     # the thread store
 
@@ -146,7 +148,14 @@ class ActivityDesk:
             full_text = "\n".join(human)
             # A reply in a lead card's thread is that lead's conversation: the record files against it.
             lead = await leads.by_card(session, trigger.channel_id, trigger.thread_ts)
-            named = request.customer or (lead.company if lead else None)
+            # …and a reply in a deal card's thread files against the deal, for its customer.
+            deal = await deals.by_card(session, trigger.channel_id, trigger.thread_ts)
+            deal_customer = await customers.get(session, deal.customer_id) if deal else None
+            named = (
+                request.customer
+                or (lead.company if lead else None)
+                or (deal_customer.name if deal_customer else None)
+            )
             explicit = await _customer_named(session, trigger.team_id, named, now) if named else None
             draft = ActivityDraft(
                 team_id=trigger.team_id,
@@ -165,6 +174,7 @@ class ActivityDesk:
                 next_action=request.next_action,
                 due_at=due.due if due else None,
                 lead_id=lead.id if lead else None,
+                deal_id=deal.id if deal else None,
             )
             record = await activities.upsert_thread_record(session, draft, now)
             if record.customer_id is None:
@@ -178,6 +188,8 @@ class ActivityDesk:
                 # The owner logging a follow-up on the lead is its first contact: no extra click needed.
                 await self._leads.contacted_in(session, lead, trigger.user_id, now)
                 await outbox.show(session, lead_card(lead), now)
+            if deal is not None:
+                await self._deals.touched(session, deal, now)
             await self._tasks.follow_up(session, record, now)
             unreadable = request.next_action if request.next_action and due is None else None
             await outbox.show(

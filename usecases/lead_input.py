@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Self
 
 from pydantic import (
@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from domain.leads import Urgency
+from domain.money import parse_amount
 
 _NUL = "\x00"
 
@@ -145,17 +146,9 @@ def parse_budget(text: str | None) -> tuple[Decimal | None, Decimal | None]:
     """`50000-80000`, `5万-8万`, `80000` → (min, max); raises ValueError for anything else."""
     if not text:
         return None, None
-    figures = [_amount(part) for part in re.split(r"\s*(?:-|–|~|至|到)\s*", text.strip()) if part]
+    figures = [parse_amount(part) for part in re.split(r"\s*(?:-|–|~|至|到)\s*", text.strip()) if part]
     if len(figures) == 1:
         return figures[0], figures[0]
     if len(figures) == 2:
         return figures[0], figures[1]
     raise ValueError(text)
-
-
-def _amount(text: str) -> Decimal:
-    multiplier = Decimal(10000) if text.endswith(("万", "w", "W")) else Decimal(1)
-    try:
-        return Decimal(text.rstrip("万wW").replace(",", "")) * multiplier
-    except InvalidOperation:
-        raise ValueError(text) from None

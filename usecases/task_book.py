@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config.rules import Rules
 from storage import customers, users
 from storage import tasks as store
-from storage.models import Activity, LeadRecord, Task
+from storage.models import Activity, Deal, LeadRecord, Task
 
-FOLLOW_UP, LEAD_CONTACT = "follow_up", "lead_contact"
+FOLLOW_UP, LEAD_CONTACT, DEAL_STALE, APPROVAL = "follow_up", "lead_contact", "deal_stale", "approval"
 FIRST_CONTACT_LIMIT = timedelta(hours=24)  # domain.md: a lead is contacted within 24 h
 
 
@@ -81,6 +81,71 @@ class TaskBook:
             return
         contacted = lead.first_contact_at is not None and task is not None and task.owner_id == lead.owner_id
         store.close(task, store.DONE if contacted else store.CANCELLED, actor, now)
+
+    async def deal(
+        self, session: AsyncSession, deal: Deal, customer: str, stale_days: int, now: datetime
+    ) -> None:
+        """An open deal is its owner's item from its red line on: `stale_days` after its last record.
+
+        A new record moves the line (and starts the ladder over); a won or lost deal drops the item.
+        """
+        task = await store.of_subject(session, deal.team_id, DEAL_STALE, deal.id)
+        if deal.closed_at is not None:
+            store.close(task, store.CANCELLED, None, now)
+            return
+        red_line = deal.last_activity_at + timedelta(days=stale_days)
+        await self._keep(
+            session,
+            task,
+            team_id=deal.team_id,
+            kind=DEAL_STALE,
+            subject_id=deal.id,
+            owner_id=deal.owner_id,
+            title=deal.title,
+            customer=customer,
+            anchor=red_line,
+            due=red_line,
+            now=now,
+        )
+
+    async def approval(
+        self,
+        session: AsyncSession,
+        *,
+        request_id: int,
+        team_id: str,
+        owner_id: str,
+        title: str,
+        customer: str,
+        started_at: datetime,
+        now: datetime,
+    ) -> None:
+        """A pending approval is its approver's (or their delegate's) item, due when the step's first
+        reminder is; a new owner (a delegation) starts its ladder over."""
+        steps = self._rules.ladders.for_kind(APPROVAL)
+        tz = await users.zone_of(session, team_id, owner_id, self._default_tz)
+        due = steps[0].due(started_at, self._rules.calendar, tz) if steps else started_at
+        task = await store.of_subject(session, team_id, APPROVAL, request_id)
+        await self._keep(
+            session,
+            task,
+            team_id=team_id,
+            kind=APPROVAL,
+            subject_id=request_id,
+            owner_id=owner_id,
+            title=title,
+            customer=customer,
+            anchor=started_at,
+            due=due,
+            now=now,
+        )
+
+    async def approval_settled(
+        self, session: AsyncSession, team_id: str, request_id: int, actor: str | None, now: datetime
+    ) -> None:
+        """The approval was decided (by `actor`, done) or is no longer needed (cancelled)."""
+        task = await store.of_subject(session, team_id, APPROVAL, request_id)
+        store.close(task, store.DONE if actor else store.CANCELLED, actor, now)
 
     async def _keep(
         self,

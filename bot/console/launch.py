@@ -71,7 +71,7 @@ async def run_console(
     slack = ConsoleSlack(workspace)
     if demo_team:
         demo.add_demo_team(workspace)
-    for _path, ref in [*rules.leads.references(), *rules.daily.references()]:
+    for _path, ref in rules.references():
         if ref.kind is RefKind.CHANNEL:
             workspace.add_channel(ref.name)  # a console channel exists once it is named, as with `/join`
     # The people come first, so that names in the rules file (`@alice`) are found among them.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.i18n import archive, cli, common, console, daily, digest, home, leads
+from bot.i18n import archive, cli, common, console, daily, deals, digest, home, leads
 from bot.i18n.plural import Entry, Plural
 
 Lang = Literal["en", "zh"]
@@ -22,6 +22,7 @@ CATALOGUE: dict[str, Entry] = {
     **cli.ENTRIES,
     **console.ENTRIES,
     **daily.ENTRIES,
+    **deals.ENTRIES,
     **home.ENTRIES,
     **digest.ENTRIES,
     **leads.ENTRIES,

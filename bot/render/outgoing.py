@@ -18,28 +18,37 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import t
 from bot.people import PeopleDirectory, Person
 from bot.render.activity_card import ActivityCard, render_card, render_undone
+from bot.render.deal_card import render_deal_card
 from bot.render.digest import render_details, render_summary
 from bot.render.home import render_home
 from bot.render.lead_card import LeadCard, fired_label, reasons_text, render_lead_card
+from bot.render.quotes import render_approval, render_outcome, render_status
 from bot.render.todo import ItemList, home_tab_link, render_escalation, render_todo_card
 from config.rules import Rules
 from config.settings import Settings
 from domain.leads import Reason
 from storage import activities, customers
+from storage import deals as deal_store
 from storage import leads as lead_store
 from storage import tasks as task_store
 from storage.db import Database
 from storage.outbox import ClaimedMessage
 from usecases.digests import queue_details
 from usecases.home import home_contents
+from usecases.quote_views import read_deal, read_request, read_version
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """A message ready for Slack."""
+    """A message ready for Slack; `thread_ts` places it in a thread known only at send time."""
 
     text: str
     blocks: list[dict] | None = None
+    thread_ts: str | None = None
+
+
+class NotReady(Exception):
+    """What the message belongs to is not in Slack yet (a quote's deal card): send it a little later."""
 
 
 @dataclass(frozen=True)
@@ -313,6 +322,58 @@ async def render_digest_details(context: RenderContext, message: ClaimedMessage)
     return Rendered(render_details(message.payload, settings.closeloop_lang, settings.closeloop_tz))
 
 
+async def render_deal_card_message(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """A deal's card, in its owner's language (the card is theirs to work from)."""
+    view = await read_deal(context.db, message.payload["deal_id"])
+    reader = await _reader(context, message, message.payload["owner"])
+    if view is None:
+        return Rendered(t(reader.lang, "deal.error.unknown", id=message.payload["deal_id"]))
+    text, blocks = render_deal_card(view, context.rules, reader.lang, reader.tz)
+    return Rendered(text, blocks)
+
+
+async def remember_deal_card(session: AsyncSession, message: ClaimedMessage, channel: str, ts: str) -> None:
+    """The deal card's place: its thread is where the deal's records and quotes go."""
+    deal = await deal_store.get(session, message.payload["deal_id"])
+    if deal is not None:
+        deal.card_channel, deal.card_ts = channel, ts
+
+
+async def render_quote_status(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """A version's chain progress, in the deal card's thread once the card is out."""
+    view = await read_version(context.db, message.payload["version_id"])
+    if view is None:
+        return Rendered(t(context.settings.closeloop_lang, "quote.error.request_unknown"))
+    if view.deal.card_ts is None and message.message_ts is None:
+        raise NotReady(f"deal {view.deal.id} has no card yet")
+    reader = await _reader(context, message, view.version.submitted_by)
+    text, blocks = render_status(view, context.rules, reader.lang, reader.tz)
+    return Rendered(text, blocks, thread_ts=view.deal.card_ts)
+
+
+async def render_approval_message(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """One reader's copy of an approval request, as the request stands now."""
+    payload = message.payload
+    reader = await _reader(context, message, payload["reader"])
+    view = await read_request(context.db, payload["request_id"])
+    if view is None:
+        return Rendered(t(reader.lang, "quote.error.request_unknown"))
+    text, blocks = render_approval(
+        view, payload["reader"], context.now(), context.rules, reader.lang, reader.tz
+    )
+    return Rendered(text, blocks)
+
+
+async def render_quote_outcome(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """The requester hears that a step rejected the version or asked for changes, and why."""
+    payload = message.payload
+    reader = await _reader(context, message, payload["reader"])
+    view = await read_version(context.db, payload["version_id"])
+    if view is None:
+        return Rendered(t(reader.lang, "quote.error.request_unknown"))
+    return Rendered(render_outcome(view, payload["step_id"], context.rules, reader.lang))
+
+
 MESSAGE_KINDS: dict[str, MessageKind] = {
     "record_card": MessageKind(
         render_record_card,
@@ -331,4 +392,8 @@ MESSAGE_KINDS: dict[str, MessageKind] = {
     "home": MessageKind(render_home_message, publishes=True),
     "digest": MessageKind(render_digest, remember=queue_details),
     "digest_details": MessageKind(render_digest_details),
+    "deal_card": MessageKind(render_deal_card_message, dm_fallback="owner", remember=remember_deal_card),
+    "quote_status": MessageKind(render_quote_status),
+    "approval_request": MessageKind(render_approval_message),
+    "quote_outcome": MessageKind(render_quote_outcome),
 }

@@ -10,7 +10,8 @@ from config.rules import Rules
 from storage import customers
 from storage.db import Database
 from storage.models import OutboxMessage, Task
-from usecases.activities import ActivityDesk, RecordEdit
+from usecases.activities import ActivityDesk
+from usecases.deals import DealDesk, RecordEdit
 from usecases.lead_input import LeadInput
 from usecases.leads import LeadDesk
 from usecases.task_book import TaskBook
@@ -111,7 +112,8 @@ async def test_the_auditor_counts_ladders_more_than_five_minutes_behind(database
 def activity_desks(database: Database) -> tuple[ActivityDesk, TaskDesk]:
     rules = rules_with([{"tell": "owner", "hours": 0}, {"tell": "manager", "hours": 4}])
     leads, tasks = desks(database, rules)
-    return ActivityDesk(database, rules, leads, TaskBook(rules, "Asia/Shanghai")), tasks
+    book = TaskBook(rules, "Asia/Shanghai")
+    return ActivityDesk(database, rules, leads, book, DealDesk(database, rules, book)), tasks
 
 
 async def log_quote_follow_up(desk: ActivityDesk) -> int:
