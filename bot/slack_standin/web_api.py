@@ -50,6 +50,8 @@ class SlackStandIn:
     `modals` is the open modal stack, the top last (Slack keeps one per person; a stand-in serves one
     person at a time, so one stack is enough). `files_url` is where upload URLs point: the transport
     serving the stand-in routes a POST to `files_url` + `/upload/v1/…` to `receive_upload`.
+    `shares_in_answer` False answers files.completeUploadExternal as Slack often does, before its
+    background sharing is done: the file is in the conversation, but the answer's `shares` are empty.
     """
 
     def __init__(
@@ -60,6 +62,7 @@ class SlackStandIn:
         self.home_views: dict[str, JsonDict] = {}
         self.files = FileShelf()
         self.files_url = files_url
+        self.shares_in_answer = True
         self._clock = clock or Clock()
         self._reactions: set[tuple[str, str, str]] = set()
         self._view_numbers = itertools.count(1)
@@ -241,7 +244,7 @@ class SlackStandIn:
             "ims": [],
             "shares": {},
         }
-        if kept.channel and kept.ts:
+        if kept.channel and kept.ts and self.shares_in_answer:
             conversation = self.world.conversation(kept.channel)
             private = conversation is not None and (conversation.is_private or conversation.dm_of is not None)
             share: JsonDict = {"ts": kept.ts, "reply_count": 0}

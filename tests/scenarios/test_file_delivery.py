@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render.outgoing import MESSAGE_KINDS, Attachment, MessageKind, RenderContext, Rendered
 from bot.render.quote_pdf import PdfLine, QuoteDocument, render_quote_pdf
@@ -50,8 +51,16 @@ async def render_quote_file(context: RenderContext, message: ClaimedMessage) -> 
 
 
 @pytest.fixture(autouse=True)
-def quote_file_kind(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(MESSAGE_KINDS, "test_file", MessageKind(render=render_quote_file, uploads=True))
+def remembered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Registers the test's file kind; lists where its `remember` hook was told the file landed."""
+    places: list[tuple[str, str]] = []
+
+    async def remember(session: AsyncSession, message: ClaimedMessage, channel: str, ts: str) -> None:
+        places.append((channel, ts))
+
+    kind = MessageKind(render=render_quote_file, uploads=True, remember=remember)
+    monkeypatch.setitem(MESSAGE_KINDS, "test_file", kind)
+    return places
 
 
 async def queue_quote(running: RunningBot) -> str:
@@ -71,7 +80,9 @@ async def the_row(running: RunningBot) -> OutboxMessage:
         ).one()
 
 
-async def test_an_approved_quote_is_shared_once_in_its_deals_thread(running: RunningBot) -> None:
+async def test_an_approved_quote_is_shared_once_in_its_deals_thread(
+    running: RunningBot, remembered: list[tuple[str, str]]
+) -> None:
     root = await queue_quote(running)
     await running.settle()
     (shared,) = running.slack.files()
@@ -81,6 +92,7 @@ async def test_an_approved_quote_is_shared_once_in_its_deals_thread(running: Run
     assert message["text"] == "Quote Q-2026-0042 v1 is approved." and message["files"][0]["name"] == FILENAME
     row = await the_row(running)
     assert (row.state, row.message_channel, row.message_ts) == ("sent", CHANNEL, shared.ts)
+    assert remembered == [(CHANNEL, shared.ts)]
     assert running.slack.calls("chat.postMessage") == []
 
 
@@ -119,3 +131,14 @@ async def test_a_send_in_doubt_whose_file_is_not_in_the_thread_uploads_it_once(r
     assert len(running.slack.calls("conversations.replies")) >= 1
     assert len(running.slack.files()) == 1 and len(running.slack.messages(CHANNEL)) == 1
     assert (await the_row(running)).state == "sent"
+
+
+async def test_when_slacks_answer_does_not_list_the_share_yet_the_row_learns_its_ts_from_the_thread(
+    running: RunningBot,
+) -> None:
+    running.slack.share_files_in_background()
+    await queue_quote(running)
+    await running.settle()
+    (shared,) = running.slack.files()
+    assert len(running.slack.calls("conversations.replies")) == 1
+    assert (await the_row(running)).message_ts == shared.ts

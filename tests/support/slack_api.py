@@ -233,6 +233,11 @@ class SlackApiStub:
         """
         self._faults.lose_responses(method, times)
 
+    def share_files_in_background(self) -> None:
+        """Answer files.completeUploadExternal before the share is listed, as Slack often does: the
+        file is in the conversation, the answer's ``shares`` are empty."""
+        self._standin.shares_in_answer = False
+
     def clear_faults(self) -> None:
         """Lift every rate limit, fail_every rule, outage and pending lost answer."""
         self._faults.clear()
