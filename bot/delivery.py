@@ -5,6 +5,7 @@ completes a row only while it still holds the lease. 429 waits for `Retry-After`
 lost connections back off; a row Slack still refuses after 24 h becomes a dead letter. `chat.postMessage`
 has no idempotency key, so each post carries its outbox id in the message metadata, and a post whose
 outcome is in doubt (the worker died, or the answer was lost) is looked up before it is sent again.
+A file upload has no metadata: one in doubt is looked up by its file name, which its kind keeps unique.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock
 from bot.pacing import Pacer
-from bot.render.outgoing import MESSAGE_KINDS, RenderContext, Rendered
+from bot.render.outgoing import MESSAGE_KINDS, Attachment, RenderContext, Rendered
 from storage import outbox
 from storage.db import Database
 from storage.outbox import ClaimedMessage
@@ -196,6 +197,8 @@ class DeliveryWorker:
             ts: str | None
             if kind.publishes:
                 channel, ts = await self._publish(message, rendered)
+            elif kind.uploads:
+                channel, ts = await self._upload(message, rendered)
             elif kind.ephemeral:
                 channel, ts = await self._post_ephemeral(message, rendered)
             elif message.message_ts is None:
@@ -220,7 +223,7 @@ class DeliveryWorker:
             await self._retry(message, _Transient(repr(error), may_have_posted=False))
 
     async def _post(self, message: ClaimedMessage, rendered: Rendered) -> tuple[str, str]:
-        if message.in_doubt and (found := await self._find_posted(message)) is not None:
+        if message.in_doubt and (found := await self._find_posted(message, _carries(message.id))) is not None:
             log.info("outbox %s was already posted at %s; not posting again", message.id, found[1])
             # What was posted may be an older version: show the current one over it.
             return await self._update(message, rendered, at=found)
@@ -270,6 +273,45 @@ class DeliveryWorker:
         await self._guard(self._client.views_publish(user_id=message.channel, view=view))
         return message.channel, None
 
+    async def _upload(self, message: ClaimedMessage, rendered: Rendered) -> tuple[str, str | None]:
+        """Share the rendered file in the thread (or channel), with the text as its comment."""
+        if message.message_channel is not None:  # shared already: a file is never sent twice
+            return message.message_channel, message.message_ts
+        upload = _file_of(message, rendered)
+        if message.in_doubt:
+            found = await self._find_posted(message, _shares_file("name", upload.filename))
+            if found is not None:
+                log.info("outbox %s: %s was already shared at %s", message.id, upload.filename, found[1])
+                return found
+        await self._pacer.wait("files.completeUploadExternal", message.channel)
+        await self._pacer.wait("files.getUploadURLExternal")
+        await self._still_held(message)
+        reply = await self._guard(
+            self._client.files_upload_v2(
+                channel=message.channel,
+                thread_ts=message.thread_ts,
+                filename=upload.filename,
+                title=upload.title,
+                content=upload.content,
+                initial_comment=rendered.text or None,
+            ),
+            posting=True,
+        )
+        return _share_of(reply) or await self._share_found(message, reply)
+
+    async def _share_found(self, message: ClaimedMessage, reply: Any) -> tuple[str, str | None]:
+        """Where a shared file landed when Slack's answer does not say yet (it shares in the background).
+
+        Best effort: the file is out, so a failed look-up leaves the row without a ts, never sends again.
+        """
+        file_ids = [shared.get("id") for shared in reply.get("files") or []]
+        try:
+            found = await self._find_posted(message, _shares_file("id", file_ids[0])) if file_ids else None
+        except (_Transient, SlackApiError) as error:
+            log.warning("outbox %s: file shared, but where is unknown: %s", message.id, error)
+            found = None
+        return found or (message.channel, None)
+
     async def _still_held(self, message: ClaimedMessage) -> None:
         """Renew the lease right before posting; a worker that lost it stops here, having sent nothing."""
         await self._give_way()
@@ -278,8 +320,10 @@ class DeliveryWorker:
                 return
         raise _LeaseLost(message.id)
 
-    async def _find_posted(self, message: ClaimedMessage) -> tuple[str, str] | None:
-        """The message an earlier attempt may have posted, found by the outbox id in its metadata."""
+    async def _find_posted(
+        self, message: ClaimedMessage, matches: Callable[[dict[str, Any]], bool]
+    ) -> tuple[str, str] | None:
+        """The message an earlier attempt may have posted: the first that `matches`, since it was queued."""
         channel = message.channel
         if channel.startswith(("U", "W")):
             opened = await self._guard(self._client.conversations_open(users=channel))
@@ -310,11 +354,7 @@ class DeliveryWorker:
                 )
             )
         for found in pages.get("messages", []):
-            metadata = found.get("metadata") or {}
-            if (
-                metadata.get("event_type") == METADATA_EVENT
-                and metadata.get("event_payload", {}).get("outbox_id") == message.id
-            ):
+            if matches(found):
                 return channel, found["ts"]
         return None
 
@@ -355,7 +395,7 @@ class DeliveryWorker:
             log.warning("outbox %s: follow-up after sending failed: %r", message.id, error)
 
     async def _complete(
-        self, message: ClaimedMessage, channel: str, ts: str, remember: Callable[..., Any] | None
+        self, message: ClaimedMessage, channel: str, ts: str | None, remember: Callable[..., Any] | None
     ) -> None:
         # The shown object first, the outbox row last: the order every use case locks them in.
         await self._give_way()
@@ -398,6 +438,43 @@ class DeliveryWorker:
 
 
 _TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+
+
+def _carries(outbox_id: int) -> Callable[[dict[str, Any]], bool]:
+    """Whether a message is the one posted for this outbox row: its id is in the message metadata."""
+
+    def matches(found: dict[str, Any]) -> bool:
+        metadata = found.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        return metadata.get("event_type") == METADATA_EVENT and payload.get("outbox_id") == outbox_id
+
+    return matches
+
+
+def _shares_file(field: str, value: object) -> Callable[[dict[str, Any]], bool]:
+    """Whether a message shares a file whose `field` (its `name`, its `id`) is `value`."""
+
+    def matches(found: dict[str, Any]) -> bool:
+        return any(shared.get(field) == value for shared in found.get("files") or [])
+
+    return matches
+
+
+def _file_of(message: ClaimedMessage, rendered: Rendered) -> Attachment:
+    if rendered.file is None:
+        raise ValueError(f"message kind {message.kind!r} uploads a file, but its rendering has none")
+    return rendered.file
+
+
+def _share_of(reply: Any) -> tuple[str, str] | None:
+    """The message sharing the file, when Slack's answer already lists it: Slack shares files in the
+    background, so `files[0].shares.public|private[channel][0].ts` may be there or not yet."""
+    for shared in reply.get("files") or []:
+        for scope in ("public", "private"):
+            for channel, places in ((shared.get("shares") or {}).get(scope) or {}).items():
+                if places and places[0].get("ts"):
+                    return channel, places[0]["ts"]
+    return None
 
 
 def _method_of(error: SlackApiError) -> str:

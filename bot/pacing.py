@@ -24,6 +24,8 @@ METHOD_TIERS: Mapping[str, tuple[float, int]] = {
     "conversations.open": TIER_3,
     "chat.postEphemeral": TIER_4,
     "views.publish": TIER_4,
+    "files.getUploadURLExternal": TIER_4,
+    "files.completeUploadExternal": TIER_4,
     "users.info": TIER_4,
 }
 PER_CHANNEL_SECONDS = 1.0

@@ -26,6 +26,7 @@ def test_the_manifest_lists_the_commands_events_and_scopes_the_bot_uses() -> Non
         "app_home_opened",
         "home_tab_enabled: true",
         "chat:write",
+        "files:write",
         "commands",
         "users:read",
         "channels:history",

@@ -79,6 +79,7 @@ class ConsoleWorld:
                 blocks=with_block_ids(message.get("blocks") or []),
                 only_for=only_for,
                 metadata=message.get("metadata"),
+                files=message.get("files") or [],
             )
         )
         self.notices.append(Notice("posted", shown))
@@ -147,6 +148,10 @@ class ConsoleSlack:
             self._world.notices.append(Notice("rejected", detail=detail))
         return answer.payload
 
+    def upload(self, path: str, content: bytes) -> tuple[int, str]:
+        """The file server's answer to a file's bytes POSTed to its upload URL."""
+        return self._standin.receive_upload(path, content)
+
     def take_notices(self) -> list[Notice]:
         """What happened since the last look, oldest first."""
         notices, self._world.notices = self._world.notices, []
@@ -159,7 +164,9 @@ class ConsoleSlack:
 
 def console_web_client(slack: ConsoleSlack) -> AsyncWebClient:
     """A Web API client (and, through Bolt, every per-request copy of it) that talks to `slack`."""
-    return in_process_web_client(slack.answer, token=CONSOLE_TOKEN, base_url=CONSOLE_API_URL)
+    return in_process_web_client(
+        slack.answer, token=CONSOLE_TOKEN, base_url=CONSOLE_API_URL, upload=slack.upload
+    )
 
 
 def with_block_ids(blocks: list[JsonDict]) -> list[JsonDict]:

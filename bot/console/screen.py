@@ -71,7 +71,10 @@ class Screen:
         if change:
             header += f" {change}"
         indent = _REPLY_INDENT if message.is_reply else ""
-        lines = rendering.lines
+        lines = [
+            *rendering.lines,
+            *(f"📎 {shared.get('title') or shared['name']}" for shared in message.files),
+        ]
         if not lines:
             self.say(f"{indent}{header}")
         elif len(lines) == 1 and not message.blocks:

@@ -71,6 +71,7 @@ class Message:
     only_for: str | None = None  # the one person who sees an ephemeral message
     deleted: bool = False
     metadata: dict[str, Any] | None = None  # what the bot attached; the in-doubt check looks for it
+    files: list[dict[str, Any]] = field(default_factory=list)  # files the message shares
 
     @property
     def is_bot(self) -> bool:
@@ -102,6 +103,8 @@ class Message:
             shaped["blocks"] = self.blocks
         if self.metadata:
             shaped["metadata"] = self.metadata
+        if self.files:
+            shaped["files"] = self.files
         return shaped
 
 

@@ -39,11 +39,26 @@ from usecases.quote_views import read_deal, read_request, read_version
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file a message shares (a quote's PDF): its file name in Slack, its title, its bytes.
+
+    The name is how a send in doubt is found again in the thread, so a kind that uploads gives each
+    file a name of its own (the quote's number and version, say).
+    """
+
+    filename: str
+    title: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Rendered:
-    """A message ready for Slack; `thread_ts` places it in a thread known only at send time."""
+    """A message ready for Slack. With `file`, the text is the comment the file is shared with;
+    `thread_ts` places the message in a thread known only at send time."""
 
     text: str
     blocks: list[dict] | None = None
+    file: Attachment | None = None
     thread_ts: str | None = None
 
 
@@ -75,6 +90,8 @@ class MessageKind:
     `ephemeral`: shown to `payload["user"]` only (`chat.postEphemeral`; never updated).
     `publishes`: the person's App Home (`views.publish` to the user the row is addressed to); every
     version is a whole new view, so it has no ts and publishing one twice does no harm.
+    `uploads`: shares `Rendered.file` in the channel (or thread) through Slack's file upload, once: a
+    shared file is never updated, so a new version of a file is a new row under its own key.
     `dm_fallback`: the payload key naming whom to message directly when the bot may not post in the
     channel. `remember`: stores where the message landed on the object it shows, in the same
     transaction that marks the row sent. `after_sent`: a follow-up read from Slack once the message is
@@ -84,6 +101,7 @@ class MessageKind:
     render: Renderer
     ephemeral: bool = False
     publishes: bool = False
+    uploads: bool = False
     dm_fallback: str | None = None
     remember: Remember | None = None
     after_sent: Callable[[RenderContext, ClaimedMessage], Awaitable[None]] | None = None

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.slack_standin.block_kit import home_view_errors, message_block_errors, view_errors
+from bot.slack_standin.files import UPLOAD_PATH, FileShelf, StandInFile
 from bot.slack_standin.shapes import bot_message, channel_object, user_object
 from bot.slack_standin.threads import TsRange, as_read, channel_history, parse_ts, thread_of
 from bot.slack_standin.world import SlackConversation, SlackUser, SlackWorld
@@ -47,13 +48,21 @@ class SlackStandIn:
     """Answers Web API methods from a world, keeping what Slack keeps beside it: modals, Home tabs, reactions.
 
     `modals` is the open modal stack, the top last (Slack keeps one per person; a stand-in serves one
-    person at a time, so one stack is enough).
+    person at a time, so one stack is enough). `files_url` is where upload URLs point: the transport
+    serving the stand-in routes a POST to `files_url` + `/upload/v1/…` to `receive_upload`.
+    `shares_in_answer` False answers files.completeUploadExternal as Slack often does, before its
+    background sharing is done: the file is in the conversation, but the answer's `shares` are empty.
     """
 
-    def __init__(self, world: SlackWorld, clock: Clock | None = None) -> None:
+    def __init__(
+        self, world: SlackWorld, clock: Clock | None = None, *, files_url: str = "https://files.slack.com"
+    ) -> None:
         self.world = world
         self.modals: list[JsonDict] = []
         self.home_views: dict[str, JsonDict] = {}
+        self.files = FileShelf()
+        self.files_url = files_url
+        self.shares_in_answer = True
         self._clock = clock or Clock()
         self._reactions: set[tuple[str, str, str]] = set()
         self._view_numbers = itertools.count(1)
@@ -79,6 +88,8 @@ class SlackStandIn:
             "reactions.add": self._add_reaction,
             "users.conversations": self._users_conversations,
             "conversations.members": self._conversation_members,
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
         }
 
     def answer(self, method: str, args: JsonDict) -> StandInAnswer:
@@ -86,6 +97,12 @@ class SlackStandIn:
         if errors := _block_kit_errors(method, args):
             return StandInAnswer(_rejection(method, errors), errors)
         return StandInAnswer(self._methods.get(method, _ok)(args))
+
+    def receive_upload(self, path: str, content: bytes) -> tuple[int, str]:
+        """The HTTP status and text/plain body Slack's file server answers a POST of the bytes with."""
+        if not self.files.receive(path, content):
+            return 404, "Not Found"
+        return 200, f"OK - {len(content)}"
 
     # chat
 
@@ -173,6 +190,69 @@ class SlackStandIn:
         """Slack lets an app edit or delete only its own messages."""
         identity = self.world.identity
         return message.get("user") == identity.bot_user_id or message.get("bot_id") == identity.bot_id
+
+    # files
+
+    def _upload_url(self, args: JsonDict) -> JsonDict:
+        """Reserve a file id and the URL its bytes go to."""
+        name, length = str(args.get("filename") or ""), str(args.get("length") or "")
+        if not name or not length.isdigit() or int(length) == 0:
+            return _failure("invalid_arguments")
+        reserved = self.files.reserve(name, int(length))
+        upload_url = f"{self.files_url.rstrip('/')}{UPLOAD_PATH}{reserved.file_id}"
+        return {"ok": True, "upload_url": upload_url, "file_id": reserved.file_id}
+
+    def _complete_upload(self, args: JsonDict) -> JsonDict:
+        """Share uploaded files in one new bot message (the initial comment its text), or keep them private.
+
+        Each file is completed once; an id never handed out, or whose bytes never came, is not found.
+        """
+        listed = args.get("files")
+        if not isinstance(listed, list) or not listed or not all(isinstance(f, dict) for f in listed):
+            return _failure("invalid_arguments")
+        ready = [kept for f in listed if (kept := self.files.ready(str(f.get("id") or ""))) is not None]
+        if len(ready) != len(listed):
+            return _failure("file_not_found")
+        channel: str | None = None
+        if args.get("channel_id"):
+            channel = self.world.landing(str(args["channel_id"]))
+            if channel is None:
+                return _failure("channel_not_found")
+        thread_ts = str(args.get("thread_ts") or "") or None
+        ts = self.world.next_ts() if channel else None
+        done = [
+            self.files.complete(kept.file_id, str(f.get("title") or kept.name), channel, thread_ts, ts)
+            for f, kept in zip(listed, ready, strict=True)
+        ]
+        if channel and ts:
+            share = bot_message(
+                self.world.identity, {"text": args.get("initial_comment") or "", "thread_ts": thread_ts}, ts
+            )
+            share |= {"files": [kept.in_message() for kept in done], "upload": True}
+            self.world.post(channel, share, only_for=None)
+        return {"ok": True, "files": [self._file_object(kept) for kept in done]}
+
+    def _file_object(self, kept: StandInFile) -> JsonDict:
+        """A completed file as Slack describes it, with where it was shared (`shares`) when it was."""
+        identity = self.world.identity
+        shaped: JsonDict = {
+            **kept.in_message(),
+            "user": identity.bot_user_id,
+            "url_private": f"{self.files_url.rstrip('/')}/files-pri/{identity.team_id}-{kept.file_id}/{kept.name}",
+            "channels": [],
+            "groups": [],
+            "ims": [],
+            "shares": {},
+        }
+        if kept.channel and kept.ts and self.shares_in_answer:
+            conversation = self.world.conversation(kept.channel)
+            private = conversation is not None and (conversation.is_private or conversation.dm_of is not None)
+            share: JsonDict = {"ts": kept.ts, "reply_count": 0}
+            if kept.thread_ts:
+                share["thread_ts"] = kept.thread_ts
+            shaped["shares"] = {"private" if private else "public": {kept.channel: [share]}}
+            shaped["groups" if private else "channels"] = [kept.channel]
+        return shaped
 
     # views
 

@@ -22,6 +22,7 @@ from typing import Any, Self, Unpack
 
 from aiohttp import web
 
+from bot.slack_standin.files import UPLOAD_PATH, StandInFile
 from bot.slack_standin.in_process import decode_arguments
 from bot.slack_standin.web_api import SlackStandIn
 from bot.slack_standin.world import SlackConversation, SlackIdentity
@@ -38,7 +39,10 @@ APP_ID = "A0APP"
 
 JsonDict = dict[str, Any]
 
-_IDENTITY = SlackIdentity(TEAM_ID, TEAM_NAME, WORKSPACE_URL, BOT_USER_ID, BOT_ID, APP_ID, BOT_NAME)
+UPLOAD_CALL = "(file upload)"
+"""How ``calls()`` names a POST of a file's bytes to its upload URL."""
+
+IDENTITY = SlackIdentity(TEAM_ID, TEAM_NAME, WORKSPACE_URL, BOT_USER_ID, BOT_ID, APP_ID, BOT_NAME)
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ class SlackApiStub:
         self._canned: defaultdict[str, deque[_Reply]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
         self._faults = FaultPlan(monotonic)
-        self._workspace = StubWorkspace(_IDENTITY)
+        self._workspace = StubWorkspace(IDENTITY)
         self._standin = SlackStandIn(self._workspace)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
@@ -123,11 +127,13 @@ class SlackApiStub:
         """Listen on a free local port and return the base URL to hand to AsyncWebClient."""
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_post(UPLOAD_PATH + "{file_id}", self._handle_upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         host, port = self._runner.addresses[0][:2]
         self._base_url = f"http://{host}:{port}/api/"
+        self._standin.files_url = f"http://{host}:{port}"  # upload URLs come back to this server
         return self._base_url
 
     async def stop(self) -> None:
@@ -227,6 +233,11 @@ class SlackApiStub:
         """
         self._faults.lose_responses(method, times)
 
+    def share_files_in_background(self) -> None:
+        """Answer files.completeUploadExternal before the share is listed, as Slack often does: the
+        file is in the conversation, the answer's ``shares`` are empty."""
+        self._standin.shares_in_answer = False
+
     def clear_faults(self) -> None:
         """Lift every rate limit, fail_every rule, outage and pending lost answer."""
         self._faults.clear()
@@ -261,6 +272,11 @@ class SlackApiStub:
     def messages_with_metadata(self, event_type: str) -> list[JsonDict]:
         """The bot's messages whose metadata has this event_type, in post order (to count deliveries)."""
         return [m for m in self.messages() if m.get("metadata", {}).get("event_type") == event_type]
+
+    def files(self, channel: str | None = None) -> list[StandInFile]:
+        """The files the bot shared (in ``channel``), in upload order: ``name``, ``title``, ``content``
+        (the bytes), ``channel``, ``thread_ts`` and ``ts`` (the message that shares it)."""
+        return [kept for kept in self._standin.files.shared() if channel in (None, kept.channel)]
 
     def home_view(self, user: str) -> JsonDict:
         """The Home tab last published for ``user``, as views.publish answered it."""
@@ -307,6 +323,15 @@ class SlackApiStub:
         )
         self.invalid_block_errors.extend(outcome.block_errors)
         return web.json_response(reply.payload, status=reply.status, headers=reply.headers)
+
+    async def _handle_upload(self, request: web.Request) -> web.Response:
+        """The bytes of a file, POSTed to the URL files.getUploadURLExternal gave (no token: the URL is it)."""
+        content = await request.read()
+        status, body = self._standin.receive_upload(request.path, content)
+        self._calls.append(
+            ApiCall(UPLOAD_CALL, {"path": request.path, "bytes": len(content)}, dict(request.headers), status)
+        )
+        return web.Response(status=status, text=body, content_type="text/plain")
 
     def _answer(self, method: str, args: JsonDict, headers: Mapping[str, str]) -> _Outcome:
         """Check in Slack's order: authentication, faults, canned replies; then the shared stand-in answers.
