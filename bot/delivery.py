@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -22,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock
 from bot.pacing import Pacer
-from bot.render.outgoing import MESSAGE_KINDS, Attachment, RenderContext, Rendered
+from bot.render.outgoing import MESSAGE_KINDS, Attachment, NotReady, RenderContext, Rendered
 from storage import outbox
 from storage.db import Database
 from storage.outbox import ClaimedMessage
@@ -33,6 +34,7 @@ METADATA_EVENT = "closeloop_outbox"
 GIVE_UP_AFTER = timedelta(hours=24)
 FINISH_SENDS_WITHIN = 3.0  # seconds a stopping worker waits for sends under way before handing them back
 BACKOFF_MAX = timedelta(minutes=5)
+NOT_READY_WAIT = 2.0  # seconds before asking again whether a message's thread is in Slack yet
 # Slack's answers that will not change by asking again: the message is buried at once.
 PERMANENT_ERRORS = frozenset(
     {
@@ -194,6 +196,8 @@ class DeliveryWorker:
                 await self._write(outbox.release, message, attempted=False)
                 return
             rendered = await self._guard(kind.render(self._context, message))
+            if rendered.thread_ts and rendered.thread_ts != message.thread_ts:
+                message = dataclasses.replace(message, thread_ts=rendered.thread_ts)
             ts: str | None
             if kind.publishes:
                 channel, ts = await self._publish(message, rendered)
@@ -212,6 +216,10 @@ class DeliveryWorker:
             log.warning("outbox %s: lease passed to another worker before sending; left to it", message.id)
         except _Transient as problem:
             await self._retry(message, problem)
+        except NotReady as waiting:
+            await self._retry(
+                message, _Transient(str(waiting), retry_after=NOT_READY_WAIT, may_have_posted=False)
+            )
         except SlackApiError as error:
             await self._refused(message, error, kind.dm_fallback if kind else None)
         except asyncio.CancelledError:

@@ -6,6 +6,7 @@ needs to know a subcommand exists.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.i18n import t
 from bot.people import Person
 from bot.services import Services
+
+# A person named in a command's text, as Slack escapes it: `<@U123|alice>`.
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*")
 
 
 @dataclass(frozen=True)

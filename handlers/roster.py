@@ -11,11 +11,10 @@ from typing import Any
 
 from bot.i18n import t
 from domain.leads import Rep
-from handlers.command_table import COMMANDS, CommandCall, Subcommand
+from handlers.command_table import COMMANDS, MENTION, CommandCall, Subcommand
 from handlers.leads import refusal
 from usecases.leads import LeadError
 
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*")
 _LIST_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
 
 
@@ -40,7 +39,7 @@ def parse_rep_change(words: str) -> dict[str, Any] | None:
 
 async def _rep(call: CommandCall) -> None:
     lang, args = call.person.lang, call.args.strip()
-    mention = _MENTION.match(args)
+    mention = MENTION.match(args)
     target = mention.group(1) if mention else call.person.user_id
     words = args[mention.end() :] if mention else args
     desk, now = call.services.leads, call.services.clock.now()

@@ -90,6 +90,11 @@ async def sweep_ladders(services: Services, now: datetime) -> int:
     return await services.tasks.sweep(now)
 
 
+async def hand_back_delegations(services: Services, now: datetime) -> int:
+    """Delegations whose last day is over: what is still pending goes back to the approver."""
+    return await services.quotes.hand_back_expired(now)
+
+
 async def audit_ladders(services: Services, now: datetime) -> int:
     """Say in the log when ladders fall behind (a step more than 5 minutes late): a stuck sweep shows."""
     late = await services.tasks.late_ladders(now)
@@ -132,6 +137,7 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob("send_todo_cards", send_todo_cards, Every(timedelta(minutes=5))),
     ScheduledJob("sweep_ladders", sweep_ladders, Every(timedelta(minutes=1))),
     ScheduledJob("audit_ladders", audit_ladders, Every(timedelta(minutes=5))),
+    ScheduledJob("hand_back_delegations", hand_back_delegations, Every(timedelta(minutes=5))),
     ScheduledJob("send_daily_digests", send_daily_digests, Every(timedelta(minutes=1))),
     ScheduledJob("send_weekly_reports", send_weekly_reports, Every(timedelta(minutes=1))),
 )

@@ -14,7 +14,7 @@ delegation lasts, may decide.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -127,6 +127,29 @@ class Decided:
 
 
 @dataclass(frozen=True)
+class DelegationView:
+    """A delegation as the person who gave it sees it: to whom, and the last day it covers."""
+
+    giver_to: str
+    until_at: datetime
+    moved: int = 0
+
+    def last_day(self, tz: str) -> date:
+        return (self.until_at.astimezone(ZoneInfo(tz)) - timedelta(seconds=1)).date()
+
+
+def submitted_message(version: QuoteVersion, team_id: str) -> Outgoing:
+    """The requester's DM: the version is submitted (or replaces one), and the chain it starts."""
+    return Outgoing(
+        key=f"quote-submitted:{version.id}",
+        kind="quote_submitted",
+        team_id=team_id,
+        channel=version.submitted_by,
+        payload={"version_id": version.id, "reader": version.submitted_by},
+    )
+
+
+@dataclass(frozen=True)
 class QuoteRecord:
     """A quote with its current version, for the edit form and `/closeloop quote why`."""
 
@@ -231,7 +254,7 @@ class QuoteDesk:
                     chain=[step.as_json() for step in chain],
                     changes=[]
                     if previous is None
-                    else [vars(c) for c in changes(QuoteContent.from_json(previous.content), content)],
+                    else [asdict(c) for c in changes(QuoteContent.from_json(previous.content), content)],
                     state=store.PENDING,
                     submitted_by=by,
                     submitted_at=now,
@@ -254,6 +277,7 @@ class QuoteDesk:
                     await self._log(session, quote, version, step.id, "skipped", None, now, reason=reason)
             await self._advance(session, quote, version, deal, now)
             await outbox.show(session, status_message(deal, version), now)
+            await outbox.send_once(session, submitted_message(version, team_id), now)
             await self._deals.reshow(session, deal, now)
             return Submitted(quote, version, chain, previous.version if previous else None)
 
@@ -443,6 +467,26 @@ class QuoteDesk:
             await session.refresh(step)
             return Decided(quote, version, step, outcome)
 
+    async def check_decider(self, request_id: int, user_id: str, now: datetime) -> None:
+        """Refuse at once (before a reason form opens) whoever may not decide, or what is decided already."""
+        async with self._db.sessions() as session:
+            request = await store.request(session, request_id)
+            if request is None:
+                raise QuoteError("quote.error.request_unknown")
+            step = await store.step(session, request.step_id)
+            version = await store.version_by_id(session, step.version_id) if step else None
+            quote = await store.get(session, version.quote_id) if version else None
+            assert step is not None and version is not None and quote is not None
+            await self._authority(session, request, user_id, now)
+            if version.state == store.REPLACED:
+                raise QuoteError("quote.error.replaced", number=quote.number, version=version.version)
+            if step.state != store.PENDING:
+                raise QuoteError(
+                    "quote.error.already_decided", user=step.decided_by or "", decision=step.state
+                )
+            if request.state != store.PENDING:
+                raise QuoteError("quote.error.decided_meanwhile")
+
     async def _authority(
         self, session: AsyncSession, request: ApprovalRequest, user_id: str, now: datetime
     ) -> str | None:
@@ -459,7 +503,9 @@ class QuoteDesk:
 
     # delegation
 
-    async def delegate(self, team_id: str, giver: str, taker: str, until: date, now: datetime) -> Delegation:
+    async def delegate(
+        self, team_id: str, giver: str, taker: str, until: date, now: datetime
+    ) -> DelegationView:
         """`giver`'s approvals go to `taker` until the end of `until` (giver's day): pending ones at once."""
         if taker == giver:
             raise QuoteError("delegate.error.self")
@@ -484,26 +530,28 @@ class QuoteDesk:
             )
             in_force[giver] = taker
             acting = acting_for(in_force, giver)
-            for request in await store.pending_requests_of(session, team_id, giver):
+            pending = await store.pending_requests_of(session, team_id, giver)
+            for request in pending:
                 request.delegate_id = acting
                 await self._log_request(session, request, "delegated", acting, giver, now)
                 await self._rehand(session, request, now)
             await outbox.reshow(session, home_key(giver), now)
-            return delegation
+            return DelegationView(delegation.to_id, delegation.until_at, len(pending))
 
-    async def end_delegation(self, team_id: str, giver: str, now: datetime) -> Delegation:
+    async def end_delegation(self, team_id: str, giver: str, now: datetime) -> DelegationView:
         """`/closeloop delegate off`: the giver takes their approvals back at once."""
         async with self._db.sessions.begin() as session:
             current = await delegations.of(session, team_id, giver, now)
             if current is None:
                 raise QuoteError("delegate.error.none")
             await self._hand_back(session, current, now)
-            return current
+            return DelegationView(current.to_id, current.until_at)
 
-    async def delegation_of(self, team_id: str, giver: str, now: datetime) -> Delegation | None:
+    async def delegation_of(self, team_id: str, giver: str, now: datetime) -> DelegationView | None:
+        """`giver`'s delegation running now, if any (`/closeloop delegate`, App Home)."""
         async with self._db.sessions() as session:
             found = [d for d in await delegations.in_force(session, team_id, now) if d.from_id == giver]
-        return found[-1] if found else None
+        return DelegationView(found[-1].to_id, found[-1].until_at) if found else None
 
     async def hand_back_expired(self, now: datetime) -> int:
         """Delegations whose date passed: what is still pending goes back to the approver."""

@@ -230,8 +230,10 @@ class TaskDesk:
         leads = self._rules.leads
         if step.rung == "owner":
             return [owner_id]
-        if step.rung == "manager":
-            return list(leads.managers_of(owner_id))
+        if step.rung == "manager" and (managers := leads.managers_of(owner_id)):
+            return list(managers)
+        # The director rung, and the manager rung of someone with no manager above them (a manager's
+        # own late work, an approval waiting on one): the directors hear of it.
         return [director for director in leads.director_ids if director != owner_id]
 
     async def late_ladders(self, now: datetime, grace: timedelta = timedelta(minutes=5)) -> int:

@@ -163,6 +163,10 @@ ENTRIES: dict[str, Entry] = {
         "zh": "🧾 *{number}* v{version} — {customer} — {total}",
     },
     "quote.status.submitted_by": {"en": "Submitted by <@{user}> {when}", "zh": "<@{user}> 于 {when} 提交"},
+    "quote.status.restarted": {
+        "en": "Replaces v{previous}: the approval chain started again.",
+        "zh": "取代 v{previous}：审批已重新开始。",
+    },
     "quote.status.replaced": {
         "en": "↩️ Replaced by a newer version: this one is no longer up for approval.",
         "zh": "↩️ 已被新版本取代，本版本不再审批。",

@@ -30,6 +30,7 @@ ACTION_CLAIM = "lead_claim"
 ACTION_CONTACTED = "lead_contacted"
 ACTION_RELEASE = "lead_release"
 ACTION_REASSIGN = "lead_reassign"
+ACTION_CONVERT = "lead_convert"
 
 
 @dataclass(frozen=True)
@@ -173,9 +174,13 @@ def _buttons(card: LeadCard, lang: str) -> list[ButtonElement]:
             button(ACTION_REASSIGN, "lead.button.reassign"),
         ]
     if card.status == "contacted":
-        return [button(ACTION_REASSIGN, "lead.button.reassign")]
+        return [
+            button(ACTION_CONVERT, "deal.button.convert", "primary"),
+            button(ACTION_REASSIGN, "lead.button.reassign"),
+        ]
     return [
         button(ACTION_CONTACTED, "lead.button.contacted", "primary"),
         button(ACTION_RELEASE, "lead.button.release"),
         button(ACTION_REASSIGN, "lead.button.reassign"),
+        button(ACTION_CONVERT, "deal.button.convert"),
     ]

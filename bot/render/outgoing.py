@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -18,11 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import t
 from bot.people import PeopleDirectory, Person
 from bot.render.activity_card import ActivityCard, render_card, render_undone
+from bot.render.dates import format_day
 from bot.render.deal_card import render_deal_card
 from bot.render.digest import render_details, render_summary
 from bot.render.home import render_home
 from bot.render.lead_card import LeadCard, fired_label, reasons_text, render_lead_card
-from bot.render.quotes import render_approval, render_outcome, render_status
+from bot.render.quote_pdf import PdfLine, QuoteDocument, render_quote_pdf
+from bot.render.quotes import render_approval, render_outcome, render_status, submitted_text, terms_text
 from bot.render.todo import ItemList, home_tab_link, render_escalation, render_todo_card
 from config.rules import Rules
 from config.settings import Settings
@@ -392,6 +395,64 @@ async def render_quote_outcome(context: RenderContext, message: ClaimedMessage) 
     return Rendered(render_outcome(view, payload["step_id"], context.rules, reader.lang))
 
 
+async def render_quote_submitted(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """The requester's confirmation: the version is in, the chain it starts (again, for a new version)."""
+    reader = await _reader(context, message, message.payload["reader"])
+    view = await read_version(context.db, message.payload["version_id"])
+    if view is None:
+        return Rendered(t(reader.lang, "quote.error.request_unknown"))
+    return Rendered(submitted_text(view, context.rules, reader.lang))
+
+
+async def render_quote_pdf_message(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """The approved version as a PDF in the deal's thread, in the requester's language."""
+    view = await read_version(context.db, message.payload["version_id"])
+    if view is None:
+        return Rendered(t(context.settings.closeloop_lang, "quote.error.request_unknown"))
+    if view.deal.card_ts is None:
+        raise NotReady(f"deal {view.deal.id} has no card yet")
+    reader = await _reader(context, message, message.payload["reader"])
+    owner = await _reader(context, message, view.quote.owner_id)
+    lang, content = reader.lang, view.content
+    approvals = []
+    for step in view.steps:
+        if step.row.state == "approved" and step.row.decided_by:
+            approver = await _reader(context, message, step.row.decided_by)
+            day = (step.row.decided_at or context.now()).astimezone(ZoneInfo(reader.tz)).date()
+            label = context.rules.approvals.step_label(step.row.step, lang)
+            approvals.append(f"{label}: {approver.name}, {format_day(day, lang)}")
+    document = QuoteDocument(
+        number=view.quote.number,
+        version=view.version.version,
+        customer=view.customer,
+        title=view.deal.title,
+        owner_name=owner.name,
+        currency=content.currency,
+        lines=tuple(PdfLine(x.product, x.quantity, x.unit_price, x.amount) for x in content.lines),
+        subtotal=content.subtotal,
+        discount_pct=content.discount_pct,
+        total=content.total,
+        terms=(terms_text(content.terms, lang),),
+        valid_until=content.valid_until or view.version.submitted_at.date(),
+        issued_on=view.version.submitted_at.astimezone(ZoneInfo(reader.tz)).date(),
+        approved=view.version.state == "approved",
+        approvals=tuple(approvals),
+    )
+    name = f"{view.quote.number}-v{view.version.version}.pdf"
+    comment = t(
+        lang,
+        "quote.pdf.comment",
+        number=view.quote.number,
+        version=view.version.version,
+        customer=view.customer,
+    )
+    return Rendered(
+        comment,
+        file=Attachment(name, name, render_quote_pdf(document, lang)),
+        thread_ts=view.deal.card_ts,
+    )
+
+
 MESSAGE_KINDS: dict[str, MessageKind] = {
     "record_card": MessageKind(
         render_record_card,
@@ -414,4 +475,6 @@ MESSAGE_KINDS: dict[str, MessageKind] = {
     "quote_status": MessageKind(render_quote_status),
     "approval_request": MessageKind(render_approval_message),
     "quote_outcome": MessageKind(render_quote_outcome),
+    "quote_pdf": MessageKind(render_quote_pdf_message, uploads=True),
+    "quote_submitted": MessageKind(render_quote_submitted),
 }

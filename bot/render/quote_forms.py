@@ -25,7 +25,12 @@ CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP")
 
 
 def _select(
-    field: str, label: str, options: Sequence[tuple[str, str]], *, initial: str | None = None, optional: bool = False
+    field: str,
+    label: str,
+    options: Sequence[tuple[str, str]],
+    *,
+    initial: str | None = None,
+    optional: bool = False,
 ) -> InputBlock:
     choices = [Option(text=PlainTextObject(text=text[:75]), value=value) for value, text in options[:100]]
     chosen = next((c for c in choices if c.value == initial), None)
@@ -69,10 +74,16 @@ def deal_modal(
         lang,
         {"channel_id": channel_id, "lead_id": lead_id},
         [
-            text_input("customer", t(lang, "deal.form.customer"), initial=customer, optional=False, max_length=200),
+            text_input(
+                "customer", t(lang, "deal.form.customer"), initial=customer, optional=False, max_length=200
+            ),
             text_input("title", t(lang, "deal.form.name"), initial=title, optional=False, max_length=200),
             text_input(
-                "value", t(lang, "deal.form.value"), initial=f"{value:f}" if value else None, optional=False, max_length=30
+                "value",
+                t(lang, "deal.form.value"),
+                initial=f"{value:f}" if value else None,
+                optional=False,
+                max_length=30,
             ),
             _select("currency", t(lang, "deal.form.currency"), _currencies(currency), initial=currency),
             _select("stage", t(lang, "deal.form.stage"), stages, initial=stage or stages[0][0]),
@@ -120,18 +131,49 @@ def quote_modal(
             initial=f"{content.lump_sum:f}" if content and content.lump_sum is not None else None,
             max_length=30,
         ),
-        _select("currency", t(lang, "quote.form.currency"), _currencies(content.currency if content else currency), initial=content.currency if content else currency),
-        text_input("discount", t(lang, "quote.form.discount"), initial=f"{content.discount_pct.normalize():f}" if content else "0", max_length=10),
+        _select(
+            "currency",
+            t(lang, "quote.form.currency"),
+            _currencies(content.currency if content else currency),
+            initial=content.currency if content else currency,
+        ),
+        text_input(
+            "discount",
+            t(lang, "quote.form.discount"),
+            initial=f"{content.discount_pct.normalize():f}" if content else "0",
+            max_length=10,
+        ),
         text_input(
             "prepayment",
             t(lang, "quote.form.prepayment"),
             initial=f"{terms.prepayment_pct.normalize():f}" if terms else "30",
             max_length=10,
         ),
-        _select("remainder", t(lang, "quote.form.remainder"), remainders, initial=terms.remainder.value if terms else Remainder.NET.value),
-        text_input("net_days", t(lang, "quote.form.net_days"), initial=str(terms.net_days) if terms else "30", max_length=5),
-        text_input("special", t(lang, "quote.form.special"), initial=terms.special if terms else None, multiline=True, max_length=1000),
-        _date("valid_until", t(lang, "quote.form.valid_until"), content.valid_until if content and content.valid_until else valid_until, optional=False),
+        _select(
+            "remainder",
+            t(lang, "quote.form.remainder"),
+            remainders,
+            initial=terms.remainder.value if terms else Remainder.NET.value,
+        ),
+        text_input(
+            "net_days",
+            t(lang, "quote.form.net_days"),
+            initial=str(terms.net_days) if terms else "30",
+            max_length=5,
+        ),
+        text_input(
+            "special",
+            t(lang, "quote.form.special"),
+            initial=terms.special if terms else None,
+            multiline=True,
+            max_length=1000,
+        ),
+        _date(
+            "valid_until",
+            t(lang, "quote.form.valid_until"),
+            content.valid_until if content and content.valid_until else valid_until,
+            optional=False,
+        ),
     ]
     title = t(lang, "quote.form.title_edit", number=number) if number else t(lang, "quote.form.title")
     form = modal(QUOTE_CALLBACK, title[:24], lang, {"number": number}, blocks)

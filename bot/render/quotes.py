@@ -23,14 +23,12 @@ from slack_sdk.models.blocks import (
 from bot.i18n import t
 from bot.render.dates import format_day, format_moment
 from bot.render.money import format_money
+from bot.render.todo import ACTION_APPROVE, ACTION_CHANGES, ACTION_REJECT
 from config.rules import Rules
 from domain.approvals import Reason
 from domain.quotes import Change, PaymentTerms, Remainder
 from usecases.quote_views import RequestView, StepView, VersionView
 
-ACTION_APPROVE = "approval_approve"
-ACTION_REJECT = "approval_reject"
-ACTION_CHANGES = "approval_changes"
 _OPS = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "eq": "="}
 _ICONS = {"approve": "✅", "reject": "❌", "changes": "✏️"}
 
@@ -148,7 +146,10 @@ def render_status(view: VersionView, rules: Rules, lang: str, tz: str) -> tuple[
         customer=view.customer,
         total=total,
     )
-    lines = [header, chain_text(view, rules, lang)]
+    lines = [header]
+    if version.version > 1:
+        lines.append(t(lang, "quote.status.restarted", previous=version.version - 1))
+    lines.append(chain_text(view, rules, lang))
     decided = next((s.row for s in view.steps if s.row.state in ("rejected", "changes")), None)
     if version.state == "replaced":
         lines.append(t(lang, "quote.status.replaced"))
@@ -313,6 +314,18 @@ def render_outcome(view: VersionView, step_id: int, rules: Rules, lang: str) -> 
         user=step.decided_by or "",
         reason=step.reason or "",
     )
+
+
+def submitted_text(view: VersionView, rules: Rules, lang: str) -> str:
+    """ "Q-2026-0042 v2 is submitted: ✅ … ⏳ …", or, for a later version, that the chain starts again."""
+    params = {
+        "number": view.quote.number,
+        "version": view.version.version,
+        "chain": chain_text(view, rules, lang),
+    }
+    if view.version.version > 1:
+        return t(lang, "quote.restarted", previous=view.version.version - 1, **params)
+    return t(lang, "quote.submitted", **params)
 
 
 def why_text(view: VersionView, rules: Rules, lang: str) -> str:

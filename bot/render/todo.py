@@ -25,6 +25,8 @@ from bot.i18n import t
 from bot.render.dates import format_clock, format_moment
 from storage.models import Task
 
+# An approval on the list is decided with the approver's DM's own buttons (bot.render.quotes).
+ACTION_APPROVE, ACTION_REJECT, ACTION_CHANGES = "approval_approve", "approval_reject", "approval_changes"
 ACTION_DONE = "todo_done"
 ACTION_SNOOZE = "todo_snooze"
 ACTION_LOG = "todo_log"
@@ -48,6 +50,10 @@ def what(task: Task, lang: str) -> str:
     if task.kind == "lead_contact":
         return t(lang, "todo.what.lead_contact", company=task.title)
     customer = task.customer or t(lang, "todo.no_customer")
+    if task.kind == "approval":
+        return t(lang, "todo.what.approval", number=task.title, customer=customer)
+    if task.kind == "deal_stale":
+        return t(lang, "todo.what.deal_stale", title=task.title, customer=customer)
     return t(lang, "todo.what.follow_up", action=task.title, customer=customer)
 
 
@@ -55,6 +61,10 @@ def lateness(task: Task, now: datetime, lang: str, tz: str) -> str:
     """How late the item is, or when it falls due today."""
     if task.kind == "lead_contact":
         return t(lang, "todo.late.lead_contact", age=format_age(now - task.anchor_at, lang))
+    if task.kind == "approval":
+        return t(lang, "todo.late.approval", age=format_age(now - task.anchor_at, lang))
+    if task.kind == "deal_stale" and task.due_at <= now:
+        return t(lang, "todo.late.deal_stale", age=format_age(now - task.due_at, lang))
     if task.due_at <= now:
         return t(lang, "todo.late.overdue", age=format_age(now - task.due_at, lang))
     return t(lang, "todo.late.due_today", time=format_clock(task.due_at, tz))
@@ -117,7 +127,27 @@ def home_tab_link(team_id: str, app_id: str) -> str:
 
 
 def _item_buttons(task: Task, day: str | None, lang: str) -> list[ButtonElement]:
+    """Done, Snooze, Log; an approval is decided with its own buttons (checked like the DM's), and a
+    deal's red line ends with a record in its thread, so neither has Done or Log."""
     value = f"{task.id}|{day or ''}"
+    snooze = ButtonElement(text=t(lang, "todo.button.snooze"), action_id=ACTION_SNOOZE, value=value)
+    if task.kind == "approval":
+        request = str(task.subject_id)
+        return [
+            ButtonElement(
+                text=t(lang, "approval.button.approve"),
+                action_id=ACTION_APPROVE,
+                value=request,
+                style="primary",
+            ),
+            ButtonElement(
+                text=t(lang, "approval.button.reject"), action_id=ACTION_REJECT, value=request, style="danger"
+            ),
+            ButtonElement(text=t(lang, "approval.button.changes"), action_id=ACTION_CHANGES, value=request),
+            snooze,
+        ]
+    if task.kind == "deal_stale":
+        return [snooze]
     return [
         ButtonElement(text=t(lang, "todo.button.done"), action_id=ACTION_DONE, value=value, style="primary"),
         ButtonElement(text=t(lang, "todo.button.snooze"), action_id=ACTION_SNOOZE, value=value),

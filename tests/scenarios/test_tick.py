@@ -28,6 +28,7 @@ JOB_NAMES = {
     "send_todo_cards",
     "sweep_ladders",
     "audit_ladders",
+    "hand_back_delegations",
     "send_daily_digests",
     "send_weekly_reports",
 }

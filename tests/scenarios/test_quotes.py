@@ -1,0 +1,327 @@
+"""Deals, quotes and approval chains, used as people use them: forms, buttons, DMs, the deal thread.
+
+The bot runs over real HTTP on each database against the Slack stand-in, with a movable clock; every
+click is a signed interactivity payload. The chain is the rules file's: the rep's manager always,
+finance for a discount over 10 %, legal for a prepayment over half unless it is cash on delivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from bot.clock import SimulatedClock
+from scheduler.jobs import run_due_jobs
+from storage.models import ApprovalEvent, ApprovalRequest, OutboxMessage, Quote, QuoteVersion
+from tests.support.harness import RunningBot, start_with_rules
+from tests.support.payloads import (
+    block_action,
+    button,
+    date_value,
+    opened_view,
+    option_value,
+    text_value,
+    view_submission,
+)
+from tests.support.slack_api import SlackApiStub
+
+RULES = """
+[leads]
+managers = ["UBOSS"]
+directors = ["UDIR"]
+
+[[leads.reps]]
+user_id = "UALICE"
+name = "Alice"
+joined = "2024-01-01"
+manager = "UBOSS"
+
+[deals]
+channel = "CDEALS"
+
+[approvals.groups]
+finance = ["UFIN1", "UFIN2"]
+legal = ["ULAW"]
+"""
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+async def clock() -> SimulatedClock:
+    return SimulatedClock(MONDAY)
+
+
+@pytest.fixture
+async def running(
+    database_url: str, slack: SlackApiStub, tmp_path: Path, clock: SimulatedClock
+) -> AsyncIterator[RunningBot]:
+    for user in ("UALICE", "UBOSS", "UFIN1", "UFIN2", "ULAW", "UBOB", "UDEP", "UDIR"):
+        slack.set_user(user, name=user[1:].lower(), tz="Asia/Shanghai")
+    slack.set_user("UFIN2", name="fin2", locale="zh-CN", tz="Asia/Shanghai")
+    slack.set_channel("CDEALS", "deals")
+    bot = await start_with_rules(database_url, slack, RULES, tmp_path, clock)
+    yield bot
+    await bot.stop()
+
+
+async def open_deal(running: RunningBot, user: str = "UALICE") -> int:
+    """`/closeloop deal`, filled in and submitted; returns the deal's id."""
+    await running.command(user, "CSALES", "deal")
+    form = opened_view(running.slack.last("views.open").args)
+    await running.interact(
+        view_submission(
+            user,
+            form,
+            {
+                "customer": text_value("华东机械有限公司"),
+                "title": text_value("Pumps for line 3"),
+                "value": text_value("12万"),
+                "currency": option_value("CNY"),
+                "stage": option_value("quote"),
+                "close": date_value("2027-01-31"),
+            },
+        )
+    )
+    async with running.db.sessions() as session:
+        return max(
+            (
+                await session.scalars(select(OutboxMessage.payload).where(OutboxMessage.kind == "deal_card"))
+            ).all(),
+            key=lambda p: p["deal_id"],
+        )["deal_id"]
+
+
+QUOTE = {
+    "lines": text_value("Pump A × 10 @ 12,000\n阀门 × 4 @ 500"),
+    "total": text_value(None),
+    "currency": option_value("CNY"),
+    "discount": text_value("15"),
+    "prepayment": text_value("60"),
+    "remainder": option_value("cash_on_delivery"),
+    "net_days": text_value("30"),
+    "special": text_value(None),
+    "valid_until": date_value("2027-01-15"),
+}
+
+
+async def submit_quote(running: RunningBot, deal_id: int, user: str = "UALICE", **changes: Any) -> Any:
+    await running.command(user, "CSALES", "quote")
+    form = opened_view(running.slack.last("views.open").args)
+    values = QUOTE | {"deal": option_value(str(deal_id))} | changes
+    response = await running.interact(view_submission(user, form, values))
+    return await response.text()
+
+
+async def requests(running: RunningBot) -> list[ApprovalRequest]:
+    async with running.db.sessions() as session:
+        return list(await session.scalars(select(ApprovalRequest).order_by(ApprovalRequest.id)))
+
+
+async def ledger(running: RunningBot) -> list[tuple[int, str | None, str, str | None, str | None]]:
+    async with running.db.sessions() as session:
+        events = await session.scalars(select(ApprovalEvent).order_by(ApprovalEvent.id))
+        return [(e.version, e.step, e.kind, e.actor_id, e.on_behalf_of) for e in events]
+
+
+async def dm_of(running: RunningBot, request: ApprovalRequest, reader: str) -> OutboxMessage:
+    async with running.db.sessions() as session:
+        return await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key == f"approval:{request.id}:{reader}")
+        )
+
+
+async def click(running: RunningBot, user: str, dm: OutboxMessage, action: str, value: str) -> None:
+    await running.interact(block_action(user, dm.message_channel, dm.message_ts, button(action, value)))
+
+
+def shown(slack: SlackApiStub, channel: str, ts: str) -> str:
+    """What the message at (channel, ts) shows now, as the stand-in keeps it."""
+    return str([m for m in slack.messages(channel) if m.get("ts") == ts])
+
+
+async def test_quote_goes_manager_then_finance_legal_skipped_and_the_pdf_is_posted(
+    running: RunningBot, slack: SlackApiStub
+) -> None:
+    deal_id = await open_deal(running)
+    [card] = slack.messages("CDEALS")
+    assert "Pumps for line 3" in str(card) and "CNY 120,000.00" in str(card)
+
+    assert await submit_quote(running, deal_id) == ""  # the form closes: no errors
+    [manager] = await requests(running)
+    assert manager.approver_id == "UBOSS"
+    boss_dm = await dm_of(running, manager, "UBOSS")
+    dm_text = shown(slack, boss_dm.message_channel, boss_dm.message_ts)
+    assert "discount 15 % > 10 %" in dm_text and "Legal skipped: cash on delivery, low risk" in dm_text
+    assert "CNY 103,700.00" in dm_text  # (120,000 + 2,000) less 15 %
+
+    # Alice (the requester) and Bob (a stranger) may not decide: told privately, nothing changes.
+    for stranger in ("UALICE", "UBOB"):
+        await click(running, stranger, boss_dm, "approval_approve", str(manager.id))
+        refusal = slack.last("chat.postEphemeral").args
+        assert refusal["user"] == stranger and "<@UBOSS>" in refusal["text"]
+    assert [r.state for r in await requests(running)] == ["pending"]
+
+    await click(running, "UBOSS", boss_dm, "approval_approve", str(manager.id))
+    manager_done, fin1, fin2 = await requests(running)
+    assert manager_done.state == "approve" and {fin1.approver_id, fin2.approver_id} == {"UFIN1", "UFIN2"}
+    fin2_dm = await dm_of(running, fin2, "UFIN2")
+    assert "待你审批" in shown(slack, fin2_dm.message_channel, fin2_dm.message_ts)  # in fin2's language
+
+    await click(running, "UFIN2", fin2_dm, "approval_approve", str(fin2.id))
+    fin1_dm = await dm_of(running, fin1, "UFIN1")
+    fin1_now = shown(slack, fin1_dm.message_channel, fin1_dm.message_ts)
+    assert "approval_approve" not in fin1_now and "<@UFIN2>" in fin1_now  # every copy says who decided
+
+    [pdf] = slack.files("CDEALS")
+    assert pdf.thread_ts == card["ts"] and pdf.name.endswith("-v1.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.content)).pages)
+    assert "华东机械有限公司" in text and "DRAFT" not in text
+    async with running.db.sessions() as session:
+        quote = await session.scalar(select(Quote))
+    assert quote.state == "approved" and quote.number.startswith("Q-2026-")
+    assert await ledger(running) == [
+        (1, None, "submitted", "UALICE", None),
+        (1, "legal", "skipped", None, None),
+        (1, "manager", "approve", "UBOSS", None),
+        (1, "finance", "approve", "UFIN2", None),
+        (1, None, "approved", None, None),
+    ]
+    thread = [
+        m for m in slack.messages("CDEALS") if m.get("thread_ts") == card["ts"] and m.get("ts") != card["ts"]
+    ]
+    progress = str(thread)
+    assert "✅ Manager (<@UBOSS>)" in progress and "✅ Finance (<@UFIN2>)" in progress
+    assert "⏭ Legal skipped" in progress
+    assert not [call for call in slack.calls() if call.invalid_blocks]  # every message valid Block Kit
+
+
+async def test_editing_a_pending_quote_restarts_the_chain_and_old_buttons_say_replaced(
+    running: RunningBot, slack: SlackApiStub
+) -> None:
+    deal_id = await open_deal(running)
+    await submit_quote(running, deal_id, discount=text_value("5"))
+    [first] = await requests(running)
+    old_dm = await dm_of(running, first, "UBOSS")
+    async with running.db.sessions() as session:
+        number = (await session.scalar(select(Quote))).number
+
+    await running.command("UALICE", "CSALES", f"quote edit {number}")
+    form = opened_view(slack.last("views.open").args)
+    await running.interact(view_submission("UALICE", form, QUOTE | {"discount": text_value("8")}))
+
+    await click(running, "UBOSS", old_dm, "approval_approve", str(first.id))
+    assert "was replaced" in slack.last("chat.postEphemeral").args["text"]
+    async with running.db.sessions() as session:
+        versions = list(await session.scalars(select(QuoteVersion).order_by(QuoteVersion.version)))
+    assert [(v.version, v.state) for v in versions] == [(1, "replaced"), (2, "pending")]
+    assert versions[1].changes[0]["what"] == "total"
+    old_now = shown(slack, old_dm.message_channel, old_dm.message_ts)
+    assert "replaced" in old_now and "approval_approve" not in old_now
+    _, second = await requests(running)
+    second_dm = await dm_of(running, second, "UBOSS")
+    new_dm = shown(slack, second_dm.message_channel, second_dm.message_ts)
+    assert "Changed since v1" in new_dm and "discount 5 % → 8 %" in new_dm
+
+
+async def test_reject_needs_a_reason_and_the_requester_hears_it(
+    running: RunningBot, slack: SlackApiStub
+) -> None:
+    deal_id = await open_deal(running)
+    await submit_quote(running, deal_id)
+    [manager] = await requests(running)
+    dm = await dm_of(running, manager, "UBOSS")
+    await click(running, "UBOSS", dm, "approval_reject", str(manager.id))
+    form = opened_view(slack.last("views.open").args)
+    response = await running.interact(view_submission("UBOSS", form, {"reason": text_value(None)}))
+    assert "errors" in await response.text()
+    await running.interact(view_submission("UBOSS", form, {"reason": text_value("Price below cost")}))
+    [decided] = await requests(running)
+    assert decided.state == "reject" and decided.reason == "Price below cost"
+    to_alice = [m for m in slack.messages() if "Price below cost" in str(m) and "rejected" in str(m)]
+    assert to_alice, "the requester is told why"
+
+
+async def test_a_step_left_pending_reminds_then_escalates_each_once(
+    running: RunningBot, slack: SlackApiStub, clock: SimulatedClock
+) -> None:
+    deal_id = await open_deal(running)
+    await submit_quote(running, deal_id)
+    while clock.now() < MONDAY + timedelta(days=4):
+        clock.advance(timedelta(minutes=30))
+        await run_due_jobs(running.bot.services, clock.now())
+        await running.settle()
+    async with running.db.sessions() as session:
+        rows = list(
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.kind == "escalation").order_by(OutboxMessage.id)
+            )
+        )
+    assert [(row.channel, row.payload["step"]) for row in rows] == [("UBOSS", 0), ("UDIR", 1)]
+    reminded, escalated = (row.created_at.astimezone(SHANGHAI) for row in rows)
+    assert reminded == datetime(2026, 12, 8, 10, 0, tzinfo=SHANGHAI)  # a working day after it reached him
+    assert escalated == datetime(2026, 12, 9, 10, 0, tzinfo=SHANGHAI)  # the second breach: his manager
+
+
+async def answered(slack: SlackApiStub, already: int, refusals: int, timeout: float = 20.0) -> None:
+    """Wait until `refusals` private answers beyond `already` were sent (clicks answered after their ack)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while len(slack.calls("chat.postEphemeral")) - already < refusals:
+        assert asyncio.get_running_loop().time() < deadline, "the clicks were not all answered"
+        await asyncio.sleep(0.05)
+
+
+async def test_thirty_clicks_at_once_make_one_decision(running: RunningBot, slack: SlackApiStub) -> None:
+    deal_id = await open_deal(running)
+    await submit_quote(running, deal_id)
+    [manager] = await requests(running)
+    dm = await dm_of(running, manager, "UBOSS")
+    before = len(slack.calls("chat.update"))
+    before_refusals = len(slack.calls("chat.postEphemeral"))
+    payload = block_action(
+        "UBOSS", dm.message_channel, dm.message_ts, button("approval_approve", str(manager.id))
+    )
+    await asyncio.gather(*(running.interact(payload, settle=False) for _ in range(30)))
+    await answered(slack, before_refusals, 29)  # the listeners run after the acks: wait for all 30
+    await running.settle()
+    decisions = [e for e in await ledger(running) if e[2] == "approve"]
+    assert len(decisions) == 1
+    updates_of_dm = [c for c in slack.calls("chat.update")[before:] if c.args.get("ts") == dm.message_ts]
+    assert len(updates_of_dm) == 1
+    refusals = [c.args["text"] for c in slack.calls("chat.postEphemeral")[before_refusals:]]
+    assert all("Already decided" in text or "at the same moment" in text for text in refusals), refusals
+
+
+async def test_delegation_moves_pending_approvals_and_ends_on_its_date(
+    running: RunningBot, slack: SlackApiStub, clock: SimulatedClock
+) -> None:
+    deal_id = await open_deal(running)
+    await submit_quote(running, deal_id)
+    [manager] = await requests(running)
+    answer = await running.command("UBOSS", "CSALES", "delegate <@UDEP|dep> until 2026-12-08")
+    assert "<@UDEP>" in answer["text"] and "1" in answer["text"]
+    loop = await running.command("UDEP", "CSALES", "delegate <@UBOSS|boss> until 2026-12-09")
+    assert "loop" in loop["text"]
+
+    [moved] = await requests(running)
+    assert moved.delegate_id == "UDEP"
+    dep_dm = await dm_of(running, moved, "UDEP")
+    assert "You decide for <@UBOSS>" in shown(slack, dep_dm.message_channel, dep_dm.message_ts)
+
+    clock.advance(timedelta(days=2))  # past the 8th: the delegation is over
+    await click(running, "UDEP", dep_dm, "approval_approve", str(manager.id))
+    assert "has ended" in slack.last("chat.postEphemeral").args["text"]
+    await run_due_jobs(running.bot.services, clock.now())
+    await running.settle()
+    [back] = await requests(running)
+    assert back.delegate_id is None and back.state == "pending"
+    assert [e[2] for e in await ledger(running)][-2:] == ["delegated", "handed_back"]
