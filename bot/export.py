@@ -14,7 +14,7 @@ import io
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +22,19 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Activity, Customer, LeadDecision, LeadRecord, OutboxMessage, Task
+from domain.quotes import QuoteContent
+from storage.models import (
+    Activity,
+    ApprovalEvent,
+    Customer,
+    Deal,
+    LeadDecision,
+    LeadRecord,
+    OutboxMessage,
+    Quote,
+    QuoteVersion,
+    Task,
+)
 
 Row = dict[str, Any]
 Exporter = Callable[[AsyncSession], Awaitable[list[Row]]]
@@ -58,6 +70,22 @@ TASK_COLUMNS = (
 NOTIFICATION_COLUMNS = (
     "id", "dedupe_key", "kind", "team_id", "recipient", "thread_ts", "created_at", "sent_at", "state", "error",
     "attempts",
+)  # fmt: skip
+
+
+DEAL_COLUMNS = (
+    "id", "team_id", "title", "customer", "value", "currency", "stage", "expected_close", "owner_id", "lead_id",
+    "channel_id", "last_activity_at", "created_by", "created_at", "closed_at",
+)  # fmt: skip
+
+QUOTE_COLUMNS = (
+    "number", "version", "deal_id", "customer", "owner_id", "currency", "subtotal", "discount_pct", "total",
+    "prepayment_pct", "remainder", "net_days", "special_terms", "valid_until", "lines", "chain", "state",
+    "submitted_by", "submitted_at", "decided_at",
+)  # fmt: skip
+
+APPROVAL_COLUMNS = (
+    "id", "quote", "version", "step", "event", "actor_id", "on_behalf_of", "reason", "at",
 )  # fmt: skip
 
 
@@ -122,6 +150,73 @@ async def _notifications(session: AsyncSession) -> list[Row]:
     ]
 
 
+async def _deals(session: AsyncSession) -> list[Row]:
+    rows = await session.execute(
+        select(Deal, Customer.name).join(Customer, Customer.id == Deal.customer_id).order_by(Deal.id)
+    )
+    return [_row(deal, DEAL_COLUMNS, customer=name) for deal, name in rows]
+
+
+async def _quotes(session: AsyncSession) -> list[Row]:
+    """Every version of every quote: what it offered, the chain chosen for it, and how it ended."""
+    rows = await session.execute(
+        select(Quote, QuoteVersion, Customer.name)
+        .join(QuoteVersion, QuoteVersion.quote_id == Quote.id)
+        .join(Deal, Deal.id == Quote.deal_id)
+        .join(Customer, Customer.id == Deal.customer_id)
+        .order_by(Quote.id, QuoteVersion.version)
+    )
+    exported = []
+    for quote, version, customer in rows:
+        content = QuoteContent.from_json(version.content)
+        terms = content.terms
+        exported.append(
+            _row(
+                version,
+                QUOTE_COLUMNS,
+                number=quote.number,
+                deal_id=quote.deal_id,
+                customer=customer,
+                owner_id=quote.owner_id,
+                subtotal=content.subtotal,
+                discount_pct=content.discount_pct,
+                total=content.total,
+                prepayment_pct=terms.prepayment_pct,
+                remainder=terms.remainder.value,
+                net_days=terms.net_days,
+                special_terms=terms.special,
+                valid_until=content.valid_until,
+                lines=[f"{x.product}×{x.quantity.normalize():f}@{x.unit_price:f}" for x in content.lines],
+                chain=[_chain_text(step) for step in version.chain],
+            )
+        )
+    return exported
+
+
+def _chain_text(step: dict[str, Any]) -> str:
+    """`manager:needed(always)`, `legal:skipped(skipped_by:terms=cash_on_delivery)`."""
+    reasons = []
+    for reason in step.get("reasons", []):
+        test = reason.get("test") or {}
+        detail = (
+            f"{test['fact']}={test['tag']}"
+            if "tag" in test
+            else (f"{test['fact']}{test.get('op')}{test.get('limit')}" if test else "")
+        )
+        reasons.append(f"{reason['code']}:{detail}" if detail else reason["code"])
+    return f"{step['id']}:{'needed' if step['needed'] else 'skipped'}({','.join(reasons)})"
+
+
+async def _approvals(session: AsyncSession) -> list[Row]:
+    """The approval ledger: every submission, decision, skip and delegation, with who acted for whom."""
+    rows = await session.execute(
+        select(ApprovalEvent, Quote.number)
+        .join(Quote, Quote.id == ApprovalEvent.quote_id)
+        .order_by(ApprovalEvent.id)
+    )
+    return [_row(event, APPROVAL_COLUMNS, quote=number, event=event.kind) for event, number in rows]
+
+
 def _step_text(step: dict[str, Any]) -> str:
     """`owner+24h`, `manager+1wd` (working days), `director+3wd+2h`: a ladder step as the rules file says it."""
     days, hours = int(step.get("working_days") or 0), float(step.get("hours") or 0)
@@ -166,12 +261,15 @@ EXPORTS: dict[str, Export] = {
     "assignments": Export(ASSIGNMENT_COLUMNS, _assignments),
     "tasks": Export(TASK_COLUMNS, _tasks),
     "notifications": Export(NOTIFICATION_COLUMNS, _notifications),
+    "deals": Export(DEAL_COLUMNS, _deals),
+    "quotes": Export(QUOTE_COLUMNS, _quotes),
+    "approvals": Export(APPROVAL_COLUMNS, _approvals),
 }
 
 
 def _cell(value: Any) -> Any:
     """One value as all three formats show it: ISO times in UTC, lists joined by `;`."""
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list):
         return ";".join(str(v) for v in value)

@@ -242,12 +242,15 @@ async def complete(
     """Slack shows version `message.version` at (channel, ts); False if the lease was lost meanwhile.
 
     A newer version queued while this one was being sent leaves the row pending, for one more update.
+    The thread is kept as sent: a message placed in its thread at send time (a quote's progress under
+    a deal card posted meanwhile) is found there again.
     """
     result = await session.execute(
         update(OutboxMessage)
         .where(_held(message))
         .values(
             sent_version=message.version,
+            thread_ts=message.thread_ts,
             message_channel=channel,
             message_ts=ts,
             in_doubt=False,

@@ -10,21 +10,25 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from bot.console.session import ConsoleSession
 from bot.console.workspace import Channel, Member, Workspace, stable_id
 from config.rules import Rules, default_rules_text
+from domain.quotes import PaymentTerms, QuoteContent, Remainder, parse_lines
 from storage import customers
 from storage.db import Database
+from usecases.deals import DealForm
 
 DEMO_TEAM_ID = "T0DEMO"
 DEMO_TEAM_NAME = "closeloop-demo"
 FIRST_CHANNEL = "sales-leads"
 EAST_CHANNEL = "sales-east"
 DIGEST_CHANNEL = "sales-digest"  # the whole team's daily digest and Monday report
-CHANNELS = ("sales-leads", "sales-east", DIGEST_CHANNEL, "acme-deal")
+DEALS_CHANNEL = "sales-deals"  # deal cards; a deal's thread holds its records, quotes and PDFs
+CHANNELS = ("sales-leads", "sales-east", DIGEST_CHANNEL, "acme-deal", DEALS_CHANNEL)
 
 
 def _person(handle: str, display_name: str, real_name: str, locale: str, title: str) -> Member:
@@ -100,10 +104,24 @@ def demo_lead_rules() -> dict[str, Any]:
 
 
 def demo_rules() -> Rules:
-    """The packaged default rules with the demo team's `[leads]` section; the team digest goes to #sales-digest."""
+    """The packaged default rules with the demo team's `[leads]` section; the team digest goes to
+    #sales-digest, deal cards to #sales-deals, and quotes to Grace (finance) and Henry (legal)."""
     rules = tomllib.loads(default_rules_text())
+    user = {member.handle: member.user_id for member in PEOPLE}
     daily = rules.get("daily", {}) | {"digest_channels": [stable_id("C", DIGEST_CHANNEL)]}
-    return Rules.model_validate(rules | {"leads": rules.get("leads", {}) | demo_lead_rules(), "daily": daily})
+    deals = rules.get("deals", {}) | {"channel": stable_id("C", DEALS_CHANNEL)}
+    approvals = rules.get("approvals", {}) | {
+        "groups": {"finance": [user["finance"]], "legal": [user["legal"]]}
+    }
+    return Rules.model_validate(
+        rules
+        | {
+            "leads": rules.get("leads", {}) | demo_lead_rules(),
+            "daily": daily,
+            "deals": deals,
+            "approvals": approvals,
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -165,7 +183,8 @@ async def has_demo_data(database: Database) -> bool:
 
 
 async def seed_demo(session: ConsoleSession) -> None:
-    """Customers, the linked deal channel and the back-story, told through the bot as in Slack."""
+    """Customers, the linked deal channel, the back-story told through the bot as in Slack, and a deal
+    whose quote waits for Kate's approval (then Grace's: its discount is over 10 %)."""
     workspace = session.workspace
     now = session.clock.now()
     async with session.bot.services.db.sessions.begin() as db_session:
@@ -187,6 +206,36 @@ async def seed_demo(session: ConsoleSession) -> None:
                 at=now - timedelta(minutes=message.minutes_ago),
             )
         )
+    await _seed_deal(session, now)
+
+
+async def _seed_deal(session: ConsoleSession, now: datetime) -> None:
+    """Alice's ACME deal with a quote in approval, opened through the deal and quote desks."""
+    services = session.bot.services
+    alice = _member(session.workspace, "alice").user_id
+    deal = await services.deals.open(
+        DEMO_TEAM_ID,
+        alice,
+        DealForm(
+            customer="ACME Corp",
+            title="Pump line upgrade",
+            value=Decimal(350000),
+            currency="CNY",
+            stage="quote",
+            expected_close=now.date() + timedelta(days=45),
+        ),
+        now,
+    )
+    lines, _ = parse_lines("Pump A × 20 @ 15,000\nInstallation × 1 @ 20,000")
+    content = QuoteContent(
+        currency="CNY",
+        lines=lines,
+        discount_pct=Decimal(12),
+        terms=PaymentTerms(Decimal(30), Remainder.ON_DELIVERY),
+        valid_until=now.date() + timedelta(days=30),
+    )
+    await services.quotes.submit(DEMO_TEAM_ID, alice, content, now, deal_id=deal.id)
+    await session.bot.settle()
 
 
 def _member(workspace: Workspace, handle: str) -> Member:

@@ -8,6 +8,7 @@ finance for a discount over 10 %, legal for a prepayment over half unless it is 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from io import BytesIO
@@ -20,6 +21,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot.clock import SimulatedClock
+from bot.export import EXPORTS, to_bytes
 from scheduler.jobs import run_due_jobs
 from storage.models import ApprovalEvent, ApprovalRequest, OutboxMessage, Quote, QuoteVersion
 from tests.support.harness import RunningBot, start_with_rules
@@ -203,6 +205,19 @@ async def test_quote_goes_manager_then_finance_legal_skipped_and_the_pdf_is_post
     assert "✅ Manager (<@UBOSS>)" in progress and "✅ Finance (<@UFIN2>)" in progress
     assert "⏭ Legal skipped" in progress
     assert not [call for call in slack.calls() if call.invalid_blocks]  # every message valid Block Kit
+
+    exported = {}
+    async with running.db.sessions() as session:
+        for table in ("deals", "quotes", "approvals"):
+            export = EXPORTS[table]
+            exported[table] = json.loads(to_bytes(export.columns, await export.fetch(session), "json"))
+    assert exported["deals"][0]["customer"] == "华东机械有限公司" and exported["deals"][0]["value"] == "120000.00"
+    assert exported["quotes"][0]["total"] == "103700.00" and exported["quotes"][0]["state"] == "approved"
+    assert "legal:skipped(skipped_by:terms=cash_on_delivery)" in exported["quotes"][0]["chain"]
+    assert [(row["step"], row["event"], row["actor_id"]) for row in exported["approvals"]][2:4] == [
+        ("manager", "approve", "UBOSS"),
+        ("finance", "approve", "UFIN2"),
+    ]
 
 
 async def test_editing_a_pending_quote_restarts_the_chain_and_old_buttons_say_replaced(

@@ -10,8 +10,8 @@ from config.rules import Rules
 from storage import customers
 from storage.db import Database
 from storage.models import OutboxMessage, Task
-from usecases.activities import ActivityDesk
-from usecases.deals import DealDesk, RecordEdit
+from usecases.activities import ActivityDesk, RecordEdit
+from usecases.deals import DealDesk
 from usecases.lead_input import LeadInput
 from usecases.leads import LeadDesk
 from usecases.task_book import TaskBook
