@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.cadence import DailyAt, local_instant
+from domain.calendar import WorkCalendar
 
 CONTACT_WINDOW = timedelta(hours=24)
 GRADES = ("S", "A", "B", "C")
@@ -131,6 +132,8 @@ class Figures:
     breaches: int = 0
     releases: int = 0
     records: int = 0
+    chains_settled: int = 0  # quote approval chains that ended (approved, rejected, sent back)
+    chains_on_time: int = 0  # …of them within `[approvals] chain_working_days`
 
     @property
     def new_total(self) -> int:
@@ -151,6 +154,7 @@ class Figures:
             or self.breaches
             or self.releases
             or self.records
+            or self.chains_settled
         )
 
     def to_json(self) -> dict[str, object]:
@@ -164,6 +168,16 @@ class Figures:
         """Figures read back from a payload (keys it does not know are left out)."""
         known = {f.name for f in fields(cls)}
         return cls(**{name: value for name, value in data.items() if name in known})  # type: ignore[arg-type]
+
+
+def finished_within(
+    submitted: datetime, decided: datetime, working_days: int, calendar: WorkCalendar, tz: str
+) -> bool:
+    """Whether a chain submitted at `submitted` ended by the same time `working_days` working days later."""
+    zone = ZoneInfo(tz)
+    local = submitted.astimezone(zone)
+    day = calendar.add_working_days(local.date(), working_days)
+    return decided <= local_instant(datetime.combine(day, local.time().replace(tzinfo=None)), zone)
 
 
 def grades_in_order(by_grade: Mapping[str, int]) -> list[tuple[str, int]]:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Activity, LeadDecision, LeadRecord, Task
+from storage.models import Activity, LeadDecision, LeadRecord, Quote, QuoteVersion, Task
 
 HANDED_OVER = ("routed", "claimed", "reassigned")
 RELEASES = ("released", "expired")
@@ -66,6 +66,24 @@ async def records_by_author(
     )
     rows = await session.execute(_within(query, Activity.author_id, owners).group_by(Activity.author_id))
     return {author: int(count) for author, count in rows}
+
+
+async def chains_settled(
+    session: AsyncSession, team_id: str, start: datetime, end: datetime, owners: Collection[str] | None
+) -> list[tuple[datetime, datetime]]:
+    """(submitted, decided) of every quote version whose approval chain ended in the period."""
+    query = (
+        select(QuoteVersion.submitted_at, QuoteVersion.decided_at)
+        .join(Quote, Quote.id == QuoteVersion.quote_id)
+        .where(
+            Quote.team_id == team_id,
+            QuoteVersion.decided_at >= start,
+            QuoteVersion.decided_at < end,
+            QuoteVersion.state.in_(("approved", "rejected", "changes")),
+        )
+    )
+    rows = await session.execute(_within(query, Quote.owner_id, owners))
+    return [(submitted, decided) for submitted, decided in rows]
 
 
 async def touched_escalated(

@@ -28,6 +28,7 @@ from domain.digest import (
     Handoff,
     Period,
     contact_tally,
+    finished_within,
     latest_daily_slot,
     latest_weekly_slot,
     week_before,
@@ -194,6 +195,7 @@ class DigestDesk:
                 "days": period.days,
                 "pools": None if scope.pools is None else sorted(scope.pools),
                 "figures": figures.to_json(),
+                "chain_days": self._rules.approvals.chain_working_days,
                 "previous": previous.to_json() if previous else None,
                 "details": details,
             }
@@ -234,6 +236,13 @@ class DigestDesk:
             if task.told and start <= datetime.fromisoformat(task.told[0]["at"]) < end
         ]
         open_total, top = await store.open_items(session, team_id, owners, OPEN_ITEMS)
+        chains = await store.chains_settled(session, team_id, start, end, owners)
+        limit = self._rules.approvals.chain_working_days
+        on_time = sum(
+            1
+            for submitted, decided in chains
+            if finished_within(submitted, decided, limit, self._rules.calendar, self._tz)
+        )
         figures = Figures(
             new_leads=dict(Counter(lead.grade for lead in arrived)),
             assigned=sum(1 for decision, _ in handed if decision.decided_at >= start),
@@ -242,6 +251,8 @@ class DigestDesk:
             breaches=len(breached),
             releases=len(released),
             records=sum(records.values()),
+            chains_settled=len(chains),
+            chains_on_time=on_time,
         )
         details = {
             "new": [[lead.id, lead.company, lead.grade, lead.owner_id] for lead in arrived[:DETAIL_LINES]],

@@ -21,6 +21,11 @@ ENTRIES: dict[str, Entry] = {
         "en": "📞 Contacted within 24 h: {in_time} of {settled} ({percent}%)",
         "zh": "📞 24 小时内联系：{settled} 条中 {in_time} 条（{percent}%）",
     },
+    "digest.chains": counted(
+        "🧾 {count} quote approval ended; within {days} working days: {on_time} ({percent}%)",
+        "🧾 {count} quote approvals ended; within {days} working days: {on_time} ({percent}%)",
+        "🧾 报价审批完成 {count} 个；{days} 个工作日内完成：{on_time} 个（{percent}%）",
+    ),
     "digest.contact.none": {
         "en": "📞 Contacted within 24 h: no lead's 24 hours ended",
         "zh": "📞 24 小时内联系：没有到期的线索",

@@ -87,6 +87,20 @@ def render_summary(payload: Mapping[str, Any], lang: str) -> str:
         t(lang, "digest.breaches", count=figures.breaches) + _change(lang, changes.get("breaches")),
         t(lang, "digest.releases", count=figures.releases) + _change(lang, changes.get("releases")),
         t(lang, "digest.records", count=figures.records) + _change(lang, changes.get("records")),
+        *(
+            [
+                t(
+                    lang,
+                    "digest.chains",
+                    count=figures.chains_settled,
+                    on_time=figures.chains_on_time,
+                    percent=percent(figures.chains_on_time / figures.chains_settled),
+                    days=payload.get("chain_days", 5),
+                )
+            ]
+            if figures.chains_settled
+            else []
+        ),
         t(lang, "digest.open", count=payload["details"]["open_total"]),
         t(lang, "digest.thread_hint"),
     ]

@@ -50,6 +50,9 @@ manager = "UBOSS"
 [deals]
 channel = "CDEALS"
 
+[daily]
+digest_channels = ["CDIGEST"]
+
 [approvals.groups]
 finance = ["UFIN1", "UFIN2"]
 legal = ["ULAW"]
@@ -152,7 +155,7 @@ def shown(slack: SlackApiStub, channel: str, ts: str) -> str:
 
 
 async def test_quote_goes_manager_then_finance_legal_skipped_and_the_pdf_is_posted(
-    running: RunningBot, slack: SlackApiStub
+    running: RunningBot, slack: SlackApiStub, clock: SimulatedClock
 ) -> None:
     deal_id = await open_deal(running)
     [card] = slack.messages("CDEALS")
@@ -211,13 +214,22 @@ async def test_quote_goes_manager_then_finance_legal_skipped_and_the_pdf_is_post
         for table in ("deals", "quotes", "approvals"):
             export = EXPORTS[table]
             exported[table] = json.loads(to_bytes(export.columns, await export.fetch(session), "json"))
-    assert exported["deals"][0]["customer"] == "华东机械有限公司" and exported["deals"][0]["value"] == "120000.00"
+    assert (
+        exported["deals"][0]["customer"] == "华东机械有限公司"
+        and exported["deals"][0]["value"] == "120000.00"
+    )
     assert exported["quotes"][0]["total"] == "103700.00" and exported["quotes"][0]["state"] == "approved"
     assert "legal:skipped(skipped_by:terms=cash_on_delivery)" in exported["quotes"][0]["chain"]
     assert [(row["step"], row["event"], row["actor_id"]) for row in exported["approvals"]][2:4] == [
         ("manager", "approve", "UBOSS"),
         ("finance", "approve", "UFIN2"),
     ]
+
+    clock.advance(timedelta(hours=1))
+    answer = await running.command("UBOSS", "CDIGEST", "digest now")
+    assert "posted" in answer.get("text", "").lower(), answer
+    [digest] = slack.messages("CDIGEST")[:1]
+    assert "1 quote approval ended; within 5 working days: 1 (100%)" in digest["text"]
 
 
 async def test_editing_a_pending_quote_restarts_the_chain_and_old_buttons_say_replaced(
