@@ -328,6 +328,34 @@ async def test_thirty_clicks_at_once_make_one_decision(running: RunningBot, slac
     assert all("Already decided" in text or "at the same moment" in text for text in refusals), refusals
 
 
+async def test_thirty_clicks_across_two_replicas_make_one_decision_and_one_update(
+    running: RunningBot, slack: SlackApiStub, database_url: str, tmp_path: Path, clock: SimulatedClock
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several replicas need PostgreSQL; SQLite serves one")
+    deal_id = await open_deal(running)
+    await submit_quote(running, deal_id)
+    [manager] = await requests(running)
+    dm = await dm_of(running, manager, "UBOSS")
+    (tmp_path / "second").mkdir()
+    second = await start_with_rules(database_url, slack, RULES, tmp_path / "second", clock)
+    try:
+        before = len(slack.calls("chat.update"))
+        before_refusals = len(slack.calls("chat.postEphemeral"))
+        payload = block_action(
+            "UBOSS", dm.message_channel, dm.message_ts, button("approval_approve", str(manager.id))
+        )
+        replicas = [running, second] * 15
+        await asyncio.gather(*(replica.interact(payload, settle=False) for replica in replicas))
+        await answered(slack, before_refusals, 29)
+        await running.settle()
+        await second.settle()
+    finally:
+        await second.stop()
+    assert len([e for e in await ledger(running) if e[2] == "approve"]) == 1
+    assert len([c for c in slack.calls("chat.update")[before:] if c.args.get("ts") == dm.message_ts]) == 1
+
+
 async def test_delegation_moves_pending_approvals_and_ends_on_its_date(
     running: RunningBot, slack: SlackApiStub, clock: SimulatedClock
 ) -> None:
