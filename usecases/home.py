@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.rules import Rules
 from domain.leads import apply_overrides
+from storage import delegations, outbox
 from storage import leads as lead_store
-from storage import outbox
 from storage import roster as roster_store
 from storage import tasks as task_store
 from storage.db import Database
@@ -51,12 +51,23 @@ class TeamFigures:
 
 
 @dataclass(frozen=True)
+class Approvals:
+    """An approver's delegation as their Home shows it: to whom and until when, or none."""
+
+    delegate: str | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
 class HomeContents:
     """What a person's Home shows: their list, whether they take leads (None: not on the roster), their team."""
 
     todo: TodoView
     taking_leads: bool | None
     team: TeamFigures | None
+    # For someone who approves quotes (a manager, a member of an approval group): their delegation, if
+    # one runs; None for everyone else, whose Home has no approvals section.
+    approvals: Approvals | None = None
 
 
 def home_message(team_id: str, user_id: str) -> Outgoing:
@@ -78,7 +89,21 @@ async def home_contents(
         todo = await todo_in(session, team_id, user_id, tz, now, HOME_ITEMS)
         taking_leads = await _taking_leads(session, rules, team_id, user_id)
         team = await team_figures(session, rules, team_id, user_id, now) if _manages(rules, user_id) else None
-    return HomeContents(todo, taking_leads, team)
+        approvals = await _approvals(session, rules, team_id, user_id, now)
+    return HomeContents(todo, taking_leads, team, approvals)
+
+
+async def _approvals(
+    session: AsyncSession, rules: Rules, team_id: str, user_id: str, now: datetime
+) -> Approvals | None:
+    running = [d for d in await delegations.in_force(session, team_id, now) if d.from_id == user_id]
+    if running:
+        return Approvals(running[-1].to_id, running[-1].until_at)
+    approvers = {
+        *rules.leads.manager_ids,
+        *(m for group in rules.approvals.groups for m in rules.approvals.group(group)),
+    }
+    return Approvals() if user_id in approvers else None
 
 
 async def team_figures(

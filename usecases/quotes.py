@@ -507,6 +507,8 @@ class QuoteDesk:
         self, team_id: str, giver: str, taker: str, until: date, now: datetime
     ) -> DelegationView:
         """`giver`'s approvals go to `taker` until the end of `until` (giver's day): pending ones at once."""
+        if not taker:
+            raise QuoteError("delegate.usage")
         if taker == giver:
             raise QuoteError("delegate.error.self")
         async with self._db.sessions.begin() as session:

@@ -120,11 +120,9 @@ class TaskBook:
         started_at: datetime,
         now: datetime,
     ) -> None:
-        """A pending approval is its approver's (or their delegate's) item, due when the step's first
-        reminder is; a new owner (a delegation) starts its ladder over."""
-        steps = self._rules.ladders.for_kind(APPROVAL)
-        tz = await users.zone_of(session, team_id, owner_id, self._default_tz)
-        due = steps[0].due(started_at, self._rules.calendar, tz) if steps else started_at
+        """A pending approval is its approver's (or their delegate's) item from the moment it reaches
+        them; its ladder (a reminder, then their manager) counts from then, and a new owner (a
+        delegation) starts it over."""
         task = await store.of_subject(session, team_id, APPROVAL, request_id)
         await self._keep(
             session,
@@ -136,7 +134,7 @@ class TaskBook:
             title=title,
             customer=customer,
             anchor=started_at,
-            due=due,
+            due=started_at,
             now=now,
         )
 

@@ -146,6 +146,21 @@ def _datepicker(field: Field, state: JsonDict | None, prompter: Prompter) -> Jso
     return {"type": "datepicker", "selected_date": _until_valid(field, prompter, prompt, current, check)}
 
 
+def _users_select(field: Field, state: JsonDict | None, prompter: Prompter) -> JsonDict:
+    """Slack's people picker, as a typed `@handle` (or display name)."""
+    current = state.get("selected_user") if state else field.element.get("initial_user")
+    shown = f"@{prompter.names.user_name(current)}" if current else None
+
+    def check(value: str) -> str | None:
+        found = prompter.names.member_named(value)
+        return None if found is not None else t(prompter.lang, "console.no_person", name=value)
+
+    prompt = _prompt(field, shown, prompter.lang, " (@name)")
+    answer = _until_valid(field, prompter, prompt, shown, check)
+    member = prompter.names.member_named(answer) if answer else None
+    return {"type": "users_select", "selected_user": member.user_id if member else None}
+
+
 FIELD_ASKERS: dict[str, Asker] = {
     "plain_text_input": _text,
     "email_text_input": _text,
@@ -153,6 +168,7 @@ FIELD_ASKERS: dict[str, Asker] = {
     "number_input": _text,
     "static_select": _static_select,
     "datepicker": _datepicker,
+    "users_select": _users_select,
 }
 
 

@@ -51,6 +51,8 @@ class NameBook(Protocol):
 
     def channel_name(self, channel_id: str) -> str: ...
 
+    def member_named(self, name: str) -> Any: ...
+
 
 @dataclass(frozen=True)
 class Clickable:

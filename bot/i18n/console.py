@@ -175,6 +175,10 @@ ENTRIES: dict[str, Entry] = {
         "en": "Not a date: {answer} (use YYYY-MM-DD)",
         "zh": "不是日期：{answer}（格式 YYYY-MM-DD）",
     },
+    "console.no_person": {
+        "en": "Nobody here is called {name}: type a handle from /help.",
+        "zh": "这里没有 {name}：请输入 /help 中列出的名字。",
+    },
     "console.no_choice": {
         "en": "No choice {answer} here: answer 1 to {count}.",
         "zh": "没有选项 {answer}：请输入 1 到 {count}。",

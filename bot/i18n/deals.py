@@ -8,7 +8,7 @@ ENTRIES: dict[str, Entry] = {
     "deal.card.title": {"en": "💼 *{title}* — {customer}", "zh": "💼 *{title}* — {customer}"},
     "deal.card.fields": {
         "en": "*Stage:* {stage}   *Value:* {value}   *Expected close:* {close}\n*Owner:* <@{owner}>",
-        "zh": "*阶段：*{stage}   *金额：*{value}   *预计成交：*{close}\n*负责人：*<@{owner}>",
+        "zh": "*阶段：* {stage}   *金额：* {value}   *预计成交：* {close}\n*负责人：* <@{owner}>",
     },
     "deal.card.no_close": {"en": "not set", "zh": "未定"},
     "deal.card.from_lead": {"en": "From lead #{lead}", "zh": "来自线索 #{lead}"},
@@ -234,16 +234,16 @@ ENTRIES: dict[str, Entry] = {
     },
     "approval.summary": {
         "en": "*Total:* {total} (subtotal {subtotal}, discount {discount} %)\n*Terms:* {terms}\n*Valid until:* {valid}",
-        "zh": "*总价：*{total}（小计 {subtotal}，折扣 {discount} %）\n*付款条件：*{terms}\n*有效期至：*{valid}",
+        "zh": "*总价：* {total}（小计 {subtotal}，折扣 {discount} %）\n*付款条件：* {terms}\n*有效期至：* {valid}",
     },
     "approval.changes": {
         "en": "*Changed since v{previous}:* {changes}",
-        "zh": "*相对 v{previous} 的变化：*{changes}",
+        "zh": "*相对 v{previous} 的变化：* {changes}",
     },
     "approval.first_version": {"en": "First version.", "zh": "首个版本。"},
-    "approval.risks": {"en": "*Risk:* {reasons}", "zh": "*风险：*{reasons}"},
-    "approval.no_risk": {"en": "*Risk:* low — no rule fired", "zh": "*风险：*低 — 未触发规则"},
-    "approval.chain": {"en": "*Chain:* {chain}", "zh": "*审批链：*{chain}"},
+    "approval.risks": {"en": "*Risk:* {reasons}", "zh": "*风险：* {reasons}"},
+    "approval.no_risk": {"en": "*Risk:* low — no rule fired", "zh": "*风险：* 低 — 未触发规则"},
+    "approval.chain": {"en": "*Chain:* {chain}", "zh": "*审批链：* {chain}"},
     "approval.decided": {
         "en": "{icon} {decision} by <@{user}> {when}",
         "zh": "{icon} <@{user}> 于 {when} {decision}",
@@ -323,7 +323,7 @@ ENTRIES: dict[str, Entry] = {
         "en": "Deal {title} — {customer}: no new record",
         "zh": "商机 {title} — {customer}：无新跟进",
     },
-    "todo.late.approval": {"en": "⚠️ waiting {age}", "zh": "⚠️ 已等待 {age}"},
+    "todo.late.approval": {"en": "🕐 waiting {age} for you", "zh": "🕐 已等你 {age}"},
     "todo.late.deal_stale": {
         "en": "⚠️ past its red line by {age}; file a record in its thread",
         "zh": "⚠️ 已超红线 {age}；请在其帖内记录跟进",
@@ -360,6 +360,18 @@ ENTRIES: dict[str, Entry] = {
         "zh": "<@{user}> 已（直接或间接）委托给你，这会形成循环。",
     },
     "delegate.error.none": {"en": "You have no delegation running.", "zh": "你没有进行中的委托。"},
+    # App Home
+    "home.approvals.header": {"en": "Approvals", "zh": "审批"},
+    "home.approvals.yours": {"en": "Quote approvals come to you.", "zh": "报价审批由你处理。"},
+    "home.approvals.delegated": {
+        "en": "Your approvals go to <@{user}> until {until} (inclusive).",
+        "zh": "你的审批交给 <@{user}>，直到 {until}（含）。",
+    },
+    "home.button.delegate": {"en": "Delegate…", "zh": "委托…"},
+    "home.button.end_delegation": {"en": "End delegation", "zh": "结束委托"},
+    "delegate.form.title": {"en": "Delegate approvals", "zh": "委托审批"},
+    "delegate.form.who": {"en": "Who decides for you", "zh": "由谁代你审批"},
+    "delegate.form.until": {"en": "Until (inclusive)", "zh": "截止日期（含）"},
     # help
     "help.deal": {"en": "open a deal (a form)", "zh": "新建商机（表单）"},
     "help.quote": {

@@ -6,7 +6,8 @@ the rep's own id, so a click by anyone else is refused.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -19,10 +20,13 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import t
+from bot.render.dates import format_day
 from bot.render.todo import ItemList, item_blocks, lateness, what
-from usecases.home import HomeContents, TeamFigures
+from usecases.home import Approvals, HomeContents, TeamFigures
 
 ACTION_AWAY = "home_away"
+ACTION_DELEGATE = "home_delegate"
+ACTION_END_DELEGATION = "home_end_delegation"
 
 
 def render_home(contents: HomeContents, user_id: str, now: datetime, lang: str, tz: str) -> list[dict]:
@@ -36,9 +40,29 @@ def render_home(contents: HomeContents, user_id: str, now: datetime, lang: str, 
         blocks.append(_text(t(lang, "todo.list.empty")))
     if contents.taking_leads is not None:
         blocks += [DividerBlock(), *_switch(contents.taking_leads, user_id, lang)]
+    if contents.approvals is not None:
+        blocks += [DividerBlock(), *_approvals(contents.approvals, user_id, lang, tz)]
     if contents.team is not None:
         blocks += [DividerBlock(), *_team(contents.team, now, lang, tz)]
     return [block.to_dict() for block in blocks]
+
+
+def _approvals(approvals: Approvals, user_id: str, lang: str, tz: str) -> list[Block]:
+    """Whether the person's approvals come to them or to a delegate, and the buttons to change that."""
+    if approvals.delegate and approvals.until:
+        last_day = (approvals.until.astimezone(ZoneInfo(tz)) - timedelta(seconds=1)).date()
+        text = t(lang, "home.approvals.delegated", user=approvals.delegate, until=format_day(last_day, lang))
+        button = ButtonElement(
+            text=t(lang, "home.button.end_delegation"), action_id=ACTION_END_DELEGATION, value=user_id
+        )
+    else:
+        text = t(lang, "home.approvals.yours")
+        button = ButtonElement(text=t(lang, "home.button.delegate"), action_id=ACTION_DELEGATE, value=user_id)
+    return [
+        HeaderBlock(text=t(lang, "home.approvals.header")),
+        _text(text),
+        ActionsBlock(block_id="home-approvals", elements=[button]),
+    ]
 
 
 def away_choice(value: str) -> tuple[str, bool]:

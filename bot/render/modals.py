@@ -58,6 +58,8 @@ def submitted_values(view: dict) -> dict[str, str | None]:
                 values[block_id] = selected["value"] if selected else None
             elif state.get("type") == "datepicker":
                 values[block_id] = state.get("selected_date")
+            elif state.get("type") == "users_select":
+                values[block_id] = state.get("selected_user")
             else:
                 raw = state.get("value")
                 values[block_id] = raw.strip() if raw and raw.strip() else None

@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
     Option,
     PlainTextObject,
     StaticSelectElement,
+    UserSelectElement,
 )
 
 from bot.i18n import t
@@ -21,6 +22,7 @@ from domain.quotes import QuoteContent, Remainder, lines_text
 DEAL_CALLBACK = "deal_modal"
 QUOTE_CALLBACK = "quote_modal"
 REASON_CALLBACK = "approval_reason_modal"
+DELEGATE_CALLBACK = "delegate_modal"
 CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP")
 
 
@@ -192,4 +194,21 @@ def reason_modal(*, lang: str, request_id: int, decision: str, number: str, vers
         [text_input("reason", label, multiline=True, optional=False, max_length=2000)],
     )
     form["submit"]["text"] = t(lang, "approval.reason_form.submit")
+    return form
+
+
+def delegate_modal(*, lang: str, until: date) -> dict:
+    """From App Home: who decides your approvals, until which day."""
+    who = InputBlock(
+        block_id="delegate",
+        label=PlainTextObject(text=t(lang, "delegate.form.who")),
+        element=UserSelectElement(action_id="delegate"),
+    )
+    form = modal(
+        DELEGATE_CALLBACK,
+        t(lang, "delegate.form.title"),
+        lang,
+        {},
+        [who, _date("until", t(lang, "delegate.form.until"), until, optional=False)],
+    )
     return form
