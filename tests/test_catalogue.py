@@ -17,7 +17,7 @@ from domain.leads import Reason
 from handlers.command_table import COMMANDS
 
 # Words a Chinese text may keep in Latin letters: names and formats people read as they are.
-LATIN_IN_ZH = {"README", "CSV", "UTF", "GB", "ISO", "YYYY-MM-DD", "Slack", "Excel", "closeloop", "NUL"}
+LATIN_IN_ZH = {"README", "CSV", "UTF", "GB", "ISO", "YYYY-MM-DD", "Slack", "Excel", "closeloop", "NUL", "PDF"}
 # What a person types literally, whatever their language: subcommands and their keywords.
 TYPED_WORDS = {
     *COMMANDS.entries,
@@ -34,6 +34,9 @@ TYPED_WORDS = {
     *COMMAND_RUNNERS,  # the command line's commands and their words
     "dead",
     "retry",
+    "edit",  # /closeloop quote edit Q-…
+    "until",  # /closeloop delegate @someone until 2026-12-10
+    "off",
 }
 # zh entries that may be pure ASCII although the English has words.
 ASCII_ZH_ALLOWED = {"ok", "OK"}

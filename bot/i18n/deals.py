@@ -382,6 +382,6 @@ ENTRIES: dict[str, Entry] = {
         "en": "let someone decide your approvals until a date",
         "zh": "在某日期前把你的审批委托给他人",
     },
-    "usage.quote": {"en": "[edit|why Q-2026-0042]", "zh": "[edit|why Q-2026-0042]"},
-    "usage.delegate": {"en": "@someone until YYYY-MM-DD | off", "zh": "@某人 until YYYY-MM-DD | off"},
+    "usage.quote": {"en": "[edit|why Q-2026-0042]", "zh": "[edit 或 why 报价单号]"},
+    "usage.delegate": {"en": "@someone until YYYY-MM-DD | off", "zh": "@某人 until 年-月-日 | off"},
 }

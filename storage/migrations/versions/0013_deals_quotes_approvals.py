@@ -179,19 +179,48 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_delegations"),
     )
     op.create_index("ix_delegations_team_from", "delegations", ["team_id", "from_id", "until_at"])
-    with op.batch_alter_table("activities", schema=None) as batch_op:
+    # SQLite rebuilds the table to add a foreign key: keep its AUTOINCREMENT and the numbers already
+    # given out (an undone record's number is never given again, see 0008).
+    given = _record_numbers_given()
+    with op.batch_alter_table(
+        "activities", schema=None, table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
         batch_op.add_column(sa.Column("deal_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
             op.f("fk_activities_deal_id_deals"), "deals", ["deal_id"], ["id"], ondelete="SET NULL"
         )
         batch_op.create_index("ix_activities_deal", ["deal_id"], unique=False)
+    _keep_record_numbers(given)
+
+
+def _record_numbers_given() -> int | None:
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return None
+    query = sa.text("SELECT seq FROM sqlite_sequence WHERE name = 'activities'")
+    return bind.execute(query).scalar_one_or_none() or 0
+
+
+def _keep_record_numbers(given: int | None) -> None:
+    if given is None:
+        return
+    bind = op.get_bind()
+    highest = max(given, bind.execute(sa.text("SELECT coalesce(max(id), 0) FROM activities")).scalar_one())
+    bind.execute(sa.text("DELETE FROM sqlite_sequence WHERE name = 'activities'"))
+    bind.execute(
+        sa.text("INSERT INTO sqlite_sequence (name, seq) VALUES ('activities', :seq)"), {"seq": highest}
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("activities", schema=None) as batch_op:
+    given = _record_numbers_given()
+    with op.batch_alter_table(
+        "activities", schema=None, table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
         batch_op.drop_index("ix_activities_deal")
         batch_op.drop_constraint(op.f("fk_activities_deal_id_deals"), type_="foreignkey")
         batch_op.drop_column("deal_id")
+    _keep_record_numbers(given)
     for table in (
         "delegations",
         "approval_events",
