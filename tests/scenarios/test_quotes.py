@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from io import BytesIO
@@ -34,6 +35,7 @@ from tests.support.payloads import (
     text_value,
     view_submission,
 )
+from tests.support.processes import closeloop_env
 from tests.support.slack_api import SlackApiStub
 
 RULES = """
@@ -278,25 +280,52 @@ async def test_reject_needs_a_reason_and_the_requester_hears_it(
     assert to_alice, "the requester is told why"
 
 
-async def test_a_step_left_pending_reminds_then_escalates_each_once(
-    running: RunningBot, slack: SlackApiStub, clock: SimulatedClock
+async def tick(database_url: str, slack: SlackApiStub, folder: Path, at: datetime) -> str:
+    """`closeloop tick --at AT`, as cron or a drill runs it, with the scenario's rules file."""
+    env = closeloop_env(database_url, slack.base_url) | {"CLOSELOOP_RULES": str(folder / "rules.toml")}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "tick", "--at", at.isoformat(),
+        env=env, cwd=folder, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    return out.decode()
+
+
+async def test_a_step_left_pending_reminds_then_escalates_each_once_under_closeloop_tick(
+    running: RunningBot, slack: SlackApiStub, database_url: str, tmp_path: Path
 ) -> None:
     deal_id = await open_deal(running)
     await submit_quote(running, deal_id)
-    while clock.now() < MONDAY + timedelta(days=4):
-        clock.advance(timedelta(minutes=30))
-        await run_due_jobs(running.bot.services, clock.now())
-        await running.settle()
+    tuesday, wednesday = MONDAY + timedelta(days=1, minutes=5), MONDAY + timedelta(days=2, minutes=5)
+    for at in (tuesday, tuesday, wednesday, wednesday):  # each instant twice: a second tick adds nothing
+        await tick(database_url, slack, tmp_path, at)
     async with running.db.sessions() as session:
         rows = list(
             await session.scalars(
                 select(OutboxMessage).where(OutboxMessage.kind == "escalation").order_by(OutboxMessage.id)
             )
         )
-    assert [(row.channel, row.payload["step"]) for row in rows] == [("UBOSS", 0), ("UDIR", 1)]
-    reminded, escalated = (row.created_at.astimezone(SHANGHAI) for row in rows)
-    assert reminded == datetime(2026, 12, 8, 10, 0, tzinfo=SHANGHAI)  # a working day after it reached him
-    assert escalated == datetime(2026, 12, 9, 10, 0, tzinfo=SHANGHAI)  # the second breach: his manager
+    # The approver is reminded a working day after it reached him; the second breach goes up: he has no
+    # manager of his own, so to the directors.
+    assert [(row.channel, row.payload["step"], row.state) for row in rows] == [
+        ("UBOSS", 0, "sent"),
+        ("UDIR", 1, "sent"),
+    ]
+    reminded, escalated = (row.created_at for row in rows)
+    assert (reminded, escalated) == (tuesday, wednesday)
+    assert (
+        len(
+            [
+                m
+                for m in slack.messages()
+                if m.get("channel", "").startswith("D")
+                and "Q-2026-0001" in str(m)
+                and "Already told" in str(m)
+            ]
+        )
+        == 2
+    )
 
 
 async def answered(slack: SlackApiStub, already: int, refusals: int, timeout: float = 20.0) -> None:
