@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.approvals import ChainStep
 from domain.quotes import QuoteContent
 from storage.models import (
     Activity,
@@ -195,16 +196,9 @@ async def _quotes(session: AsyncSession) -> list[Row]:
 
 def _chain_text(step: dict[str, Any]) -> str:
     """`manager:needed(always)`, `legal:skipped(skipped_by:terms=cash_on_delivery)`."""
-    reasons = []
-    for reason in step.get("reasons", []):
-        test = reason.get("test") or {}
-        detail = (
-            f"{test['fact']}={test['tag']}"
-            if "tag" in test
-            else (f"{test['fact']}{test.get('op')}{test.get('limit')}" if test else "")
-        )
-        reasons.append(f"{reason['code']}:{detail}" if detail else reason["code"])
-    return f"{step['id']}:{'needed' if step['needed'] else 'skipped'}({','.join(reasons)})"
+    chosen = ChainStep.from_json(step)
+    reasons = ",".join(reason.summary for reason in chosen.reasons)
+    return f"{chosen.id}:{'needed' if chosen.needed else 'skipped'}({reasons})"
 
 
 async def _approvals(session: AsyncSession) -> list[Row]:

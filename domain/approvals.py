@@ -129,6 +129,18 @@ class Reason:
     def as_json(self) -> dict[str, Any]:
         return {"code": self.code, "test": self.test}
 
+    @property
+    def summary(self) -> str:
+        """The reason in a few plain characters for ledgers and exports: `fired:discount>10`,
+        `skipped_by:terms=cash_on_delivery`, `always`."""
+        test = self.test
+        if not test:
+            return self.code
+        if test["fact"] == "terms":
+            return f"{self.code}:terms={test['tag']}"
+        op = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "eq": "="}.get(test.get("op") or "", "?")
+        return f"{self.code}:{test['fact']}{op}{test['limit']}"
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reason:
         return cls(str(data["code"]), data.get("test"))

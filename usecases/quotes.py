@@ -273,7 +273,7 @@ class QuoteDesk:
                     ),
                 )
                 if not step.needed:
-                    reason = "; ".join(r.code for r in step.reasons)
+                    reason = "; ".join(r.summary for r in step.reasons)
                     await self._log(session, quote, version, step.id, "skipped", None, now, reason=reason)
             await self._advance(session, quote, version, deal, now)
             await outbox.show(session, status_message(deal, version), now)
