@@ -135,10 +135,13 @@ def read_quote_form(values: dict[str, str | None], lang: str) -> tuple[QuoteCont
 
     def number(field: str, default: str) -> Decimal:
         try:
-            return Decimal((values.get(field) or default).rstrip("%").strip())
+            value = Decimal((values.get(field) or default).rstrip("%").strip())
         except InvalidOperation:
+            value = Decimal("NaN")
+        if not value.is_finite():  # "NaN" and "Infinity" parse, and compare with nothing
             errors[field] = t(lang, "quote.form.bad_number")
             return Decimal(0)
+        return value
 
     discount, prepayment = number("discount", "0"), number("prepayment", "0")
     net_days = number("net_days", "30")

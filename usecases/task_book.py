@@ -8,17 +8,23 @@ owner or a new due time) with a copy of the rules file's steps.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.rules import Rules
-from storage import customers, users
+from storage import customers, outbox, users
 from storage import tasks as store
 from storage.models import Activity, Deal, LeadRecord, Task
 
 FOLLOW_UP, LEAD_CONTACT, DEAL_STALE, APPROVAL = "follow_up", "lead_contact", "deal_stale", "approval"
 FIRST_CONTACT_LIMIT = timedelta(hours=24)  # domain.md: a lead is contacted within 24 h
+
+
+def todo_card_key(owner_id: str, day: date) -> str:
+    """The dedupe key of a rep's card for one local day: one card a day, ever."""
+    return f"todo:{owner_id}:{day.isoformat()}"
 
 
 def home_key(user_id: str) -> str:
@@ -141,9 +147,15 @@ class TaskBook:
     async def approval_settled(
         self, session: AsyncSession, team_id: str, request_id: int, actor: str | None, now: datetime
     ) -> None:
-        """The approval was decided (by `actor`, done) or is no longer needed (cancelled)."""
+        """The approval was decided (by `actor`, done) or is no longer needed (cancelled); the holder's
+        Home and today's card stop offering its buttons."""
         task = await store.of_subject(session, team_id, APPROVAL, request_id)
+        if task is None or task.state != store.OPEN:
+            return
         store.close(task, store.DONE if actor else store.CANCELLED, actor, now)
+        tz = await users.zone_of(session, team_id, task.owner_id, self._default_tz)
+        await outbox.reshow(session, home_key(task.owner_id), now)
+        await outbox.reshow(session, todo_card_key(task.owner_id, now.astimezone(ZoneInfo(tz)).date()), now)
 
     async def _keep(
         self,

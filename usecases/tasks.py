@@ -26,7 +26,7 @@ from storage.db import Database
 from storage.models import Task
 from storage.outbox import Outgoing
 from usecases.leads import LeadDesk, lead_card
-from usecases.task_book import LEAD_CONTACT, home_key
+from usecases.task_book import LEAD_CONTACT, home_key, todo_card_key
 
 TODO_JOB = "todo_card"
 SWEEP_BATCH = 500
@@ -40,11 +40,6 @@ class TaskError(Exception):
         super().__init__(code)
         self.code = code
         self.params = params
-
-
-def todo_card_key(owner_id: str, day: date) -> str:
-    """The dedupe key of a rep's card for one local day: one card a day, ever."""
-    return f"todo:{owner_id}:{day.isoformat()}"
 
 
 def escalation_key(task_id: int, ladder_round: int, step: int, reader: str) -> str:

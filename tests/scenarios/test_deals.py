@@ -217,14 +217,15 @@ async def test_a_bad_quote_form_is_answered_field_by_field_and_writes_nothing(
         "total": text_value(None),
         "currency": option_value("CNY"),
         "discount": text_value("lots"),
-        "prepayment": text_value("30"),
+        "prepayment": text_value("NaN"),
         "remainder": option_value("net"),
-        "net_days": text_value("30"),
+        "net_days": text_value("Infinity"),
         "special": text_value(None),
         "valid_until": date_value("2027-01-15"),
     }
     response = await running.interact(view_submission("UALICE", form, values))
     errors = (await response.json())["errors"]
     assert "Line 2" in errors["lines"] and "number" in errors["discount"]
+    assert "number" in errors["prepayment"] and "number" in errors["net_days"]
     async with running.db.sessions() as session:
         assert await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "quote_status")) is None
