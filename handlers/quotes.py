@@ -20,7 +20,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.i18n import t
 from bot.render.modals import submitted_values
 from bot.render.quote_forms import QUOTE_CALLBACK, REASON_CALLBACK, quote_modal, reason_modal
-from bot.render.quotes import ACTION_APPROVE, ACTION_CHANGES, ACTION_REJECT, why_text
+from bot.render.quotes import why_text
+from bot.render.todo import ACTION_APPROVE, ACTION_CHANGES, ACTION_REJECT
 from bot.services import Services
 from domain.money import parse_amount
 from domain.quotes import PaymentTerms, QuoteContent, Remainder, parse_lines

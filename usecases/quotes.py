@@ -409,24 +409,9 @@ class QuoteDesk:
         if decision != "approve" and not reason:
             raise QuoteError("quote.error.reason_required")
         async with self._db.sessions.begin() as session:
-            request = await store.request(session, request_id, for_update=True)
-            if request is None:
-                raise QuoteError("quote.error.request_unknown")
-            step = await store.step(session, request.step_id)
-            assert step is not None
-            version = await store.version_by_id(session, step.version_id)
-            assert version is not None
-            quote = await store.get(session, version.quote_id, for_update=True)
-            assert quote is not None
-            on_behalf_of = await self._authority(session, request, user_id, now)
-            if version.state == store.REPLACED:
-                raise QuoteError("quote.error.replaced", number=quote.number, version=version.version)
-            if step.state != store.PENDING:
-                raise QuoteError(
-                    "quote.error.already_decided", user=step.decided_by or "", decision=step.state
-                )
-            if request.state != store.PENDING:
-                raise QuoteError("quote.error.decided_meanwhile")
+            request, step, version, quote, on_behalf_of = await self._decidable(
+                session, request_id, user_id, now, lock=True
+            )
             values = {"state": decision, "decided_by": user_id, "reason": reason or None, "decided_at": now}
             if not await store.decide_request(session, request.id, values):
                 raise QuoteError("quote.error.decided_meanwhile")
@@ -470,22 +455,36 @@ class QuoteDesk:
     async def check_decider(self, request_id: int, user_id: str, now: datetime) -> None:
         """Refuse at once (before a reason form opens) whoever may not decide, or what is decided already."""
         async with self._db.sessions() as session:
-            request = await store.request(session, request_id)
-            if request is None:
-                raise QuoteError("quote.error.request_unknown")
-            step = await store.step(session, request.step_id)
-            version = await store.version_by_id(session, step.version_id) if step else None
-            quote = await store.get(session, version.quote_id) if version else None
-            assert step is not None and version is not None and quote is not None
-            await self._authority(session, request, user_id, now)
-            if version.state == store.REPLACED:
-                raise QuoteError("quote.error.replaced", number=quote.number, version=version.version)
-            if step.state != store.PENDING:
-                raise QuoteError(
-                    "quote.error.already_decided", user=step.decided_by or "", decision=step.state
-                )
-            if request.state != store.PENDING:
-                raise QuoteError("quote.error.decided_meanwhile")
+            await self._decidable(session, request_id, user_id, now, lock=False)
+
+    async def _decidable(
+        self, session: AsyncSession, request_id: int, user_id: str, now: datetime, *, lock: bool
+    ) -> tuple[ApprovalRequest, ApprovalStep, QuoteVersion, Quote, str | None]:
+        """A request `user_id` may decide now, with its step, version and quote, and for whom they act.
+
+        With `lock`, the quote is locked before the request, the order a new version takes them in, so
+        a click and an edit at the same moment wait for each other instead of deadlocking.
+        """
+        found = await store.request(session, request_id)
+        if found is None:
+            raise QuoteError("quote.error.request_unknown")
+        step = await store.step(session, found.step_id)
+        version = await store.version_by_id(session, step.version_id) if step else None
+        assert step is not None and version is not None
+        quote = await store.get(session, version.quote_id, for_update=lock)
+        # Read again now that the quote is held: a new version or a decision may have come meanwhile.
+        request = await store.request(session, request_id, for_update=lock)
+        step = await store.step(session, step.id)
+        version = await store.version_by_id(session, version.id)
+        assert request is not None and step is not None and version is not None and quote is not None
+        on_behalf_of = await self._authority(session, request, user_id, now)
+        if version.state == store.REPLACED:
+            raise QuoteError("quote.error.replaced", number=quote.number, version=version.version)
+        if step.state != store.PENDING:
+            raise QuoteError("quote.error.already_decided", user=step.decided_by or "", decision=step.state)
+        if request.state != store.PENDING:
+            raise QuoteError("quote.error.decided_meanwhile")
+        return request, step, version, quote, on_behalf_of
 
     async def _authority(
         self, session: AsyncSession, request: ApprovalRequest, user_id: str, now: datetime

@@ -14,7 +14,6 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
     ContextBlock,
     MarkdownTextObject,
     SectionBlock,
@@ -23,7 +22,7 @@ from slack_sdk.models.blocks import (
 from bot.i18n import t
 from bot.render.dates import format_day, format_moment
 from bot.render.money import format_money
-from bot.render.todo import ACTION_APPROVE, ACTION_CHANGES, ACTION_REJECT
+from bot.render.todo import approval_buttons
 from config.rules import Rules
 from domain.approvals import Reason
 from domain.quotes import Change, PaymentTerms, Remainder
@@ -259,22 +258,7 @@ def _approval_state(view: RequestView, reader: str, now: datetime, lang: str, tz
     elif reader != request.approver_id:
         notes.append(t(lang, "approval.moved", approver=request.approver_id))
         return [_context(note) for note in notes]
-    value = str(request.id)
-    buttons = ActionsBlock(
-        block_id=f"approval-{request.id}",
-        elements=[
-            ButtonElement(
-                text=t(lang, "approval.button.approve"),
-                action_id=ACTION_APPROVE,
-                value=value,
-                style="primary",
-            ),
-            ButtonElement(
-                text=t(lang, "approval.button.reject"), action_id=ACTION_REJECT, value=value, style="danger"
-            ),
-            ButtonElement(text=t(lang, "approval.button.changes"), action_id=ACTION_CHANGES, value=value),
-        ],
-    )
+    buttons = ActionsBlock(block_id=f"approval-{request.id}", elements=approval_buttons(request.id, lang))
     return [*(_context(note) for note in notes), buttons]
 
 

@@ -126,26 +126,27 @@ def home_tab_link(team_id: str, app_id: str) -> str:
     return f"slack://app?team={team_id}&id={app_id}&tab=home"
 
 
+def approval_buttons(request_id: int, lang: str) -> list[ButtonElement]:
+    """Approve, Reject, Request changes for one approval request, wherever it is shown (its DM, a list)."""
+    value = str(request_id)
+    return [
+        ButtonElement(
+            text=t(lang, "approval.button.approve"), action_id=ACTION_APPROVE, value=value, style="primary"
+        ),
+        ButtonElement(
+            text=t(lang, "approval.button.reject"), action_id=ACTION_REJECT, value=value, style="danger"
+        ),
+        ButtonElement(text=t(lang, "approval.button.changes"), action_id=ACTION_CHANGES, value=value),
+    ]
+
+
 def _item_buttons(task: Task, day: str | None, lang: str) -> list[ButtonElement]:
     """Done, Snooze, Log; an approval is decided with its own buttons (checked like the DM's), and a
     deal's red line ends with a record in its thread, so neither has Done or Log."""
     value = f"{task.id}|{day or ''}"
     snooze = ButtonElement(text=t(lang, "todo.button.snooze"), action_id=ACTION_SNOOZE, value=value)
     if task.kind == "approval":
-        request = str(task.subject_id)
-        return [
-            ButtonElement(
-                text=t(lang, "approval.button.approve"),
-                action_id=ACTION_APPROVE,
-                value=request,
-                style="primary",
-            ),
-            ButtonElement(
-                text=t(lang, "approval.button.reject"), action_id=ACTION_REJECT, value=request, style="danger"
-            ),
-            ButtonElement(text=t(lang, "approval.button.changes"), action_id=ACTION_CHANGES, value=request),
-            snooze,
-        ]
+        return [*approval_buttons(task.subject_id, lang), snooze]
     if task.kind == "deal_stale":
         return [snooze]
     return [
