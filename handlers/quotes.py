@@ -43,11 +43,12 @@ def refusal(error: QuoteError, lang: str) -> str:
 
 
 async def _quote(call: CommandCall) -> None:
-    """`/closeloop quote` (form), `quote edit Q-…` (a new version), `quote why Q-…` (the chain's reasons)."""
+    """`/closeloop quote` (form), `quote edit Q-…` (a new version), `quote why Q-…` (the chain's reasons),
+    `quote pdf Q-…` (a draft PDF in the deal's thread)."""
     lang, services = call.person.lang, call.services
     word, _, rest = call.args.partition(" ")
     word, number = word.lower(), rest.strip()
-    if word in ("why", "edit") and not number:
+    if word in ("why", "edit", "pdf") and not number:
         await call.reply(t(lang, "quote.error.unknown", number="?"))
         return
     try:
@@ -56,6 +57,14 @@ async def _quote(call: CommandCall) -> None:
             view = await read_version(services.db, record.version.id)
             assert view is not None
             await call.reply(why_text(view, services.rules, lang))
+            return
+        if word == "pdf":
+            posted = await services.quotes.draft_pdf(
+                call.team_id, number, call.person.user_id, services.clock.now()
+            )
+            await call.reply(
+                t(lang, "quote.pdf.asked" if posted else "quote.pdf.already", number=number.upper())
+            )
             return
         if word == "edit":
             record = await services.quotes.for_edit(call.team_id, number, call.person.user_id)

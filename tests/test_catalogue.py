@@ -35,6 +35,7 @@ TYPED_WORDS = {
     "dead",
     "retry",
     "edit",  # /closeloop quote edit Q-…
+    "pdf",
     "until",  # /closeloop delegate @someone until 2026-12-10
     "off",
 }

@@ -95,6 +95,17 @@ def pdf_message(deal: Deal, version: QuoteVersion) -> Outgoing:
     )
 
 
+def draft_pdf_message(deal: Deal, version: QuoteVersion, reader: str) -> Outgoing:
+    """A version's PDF marked DRAFT, asked for before it is approved; once per version."""
+    return Outgoing(
+        key=f"quote-pdf-draft:{version.id}",
+        kind="quote_pdf",
+        team_id=deal.team_id,
+        channel=deal.channel_id,
+        payload={"version_id": version.id, "deal_id": deal.id, "reader": reader, "draft": True},
+    )
+
+
 def outcome_message(quote: Quote, version: QuoteVersion, step: ApprovalStep) -> Outgoing:
     """The requester's DM when a step rejects the version or asks for changes."""
     return Outgoing(
@@ -187,6 +198,21 @@ class QuoteDesk:
         record = await self.current(team_id, number)
         self._may_change(record.quote.owner_id, user_id)
         return record
+
+    async def draft_pdf(self, team_id: str, number: str, user_id: str, now: datetime) -> bool:
+        """`/closeloop quote pdf Q-…`: the current version's PDF in the deal's thread, marked DRAFT until
+        approved (an approved version's own PDF is already there). False when it was posted before."""
+        async with self._db.sessions.begin() as session:
+            quote = await store.by_number(session, team_id, number)
+            if quote is None:
+                raise QuoteError("quote.error.unknown", number=number.strip())
+            self._may_change(quote.owner_id, user_id)
+            version = await store.version(session, quote.id, quote.version)
+            deal = await deal_store.get(session, quote.deal_id)
+            assert version is not None and deal is not None
+            if version.state == store.APPROVED:
+                raise QuoteError("quote.error.pdf_approved", number=quote.number, version=version.version)
+            return await outbox.send_once(session, draft_pdf_message(deal, version, user_id), now)
 
     # submitting
 

@@ -297,6 +297,22 @@ ENTRIES: dict[str, Entry] = {
         "en": "📄 {number} v{version}, approved: ready to send to {customer}.",
         "zh": "📄 {number} v{version} 已批准，可发送给 {customer}。",
     },
+    "quote.pdf.draft": {
+        "en": "📄 {number} v{version} for {customer}, DRAFT: not approved yet, not for the customer.",
+        "zh": "📄 {number} v{version}（{customer}）草稿：尚未批准，请勿发给客户。",
+    },
+    "quote.pdf.asked": {
+        "en": "The draft PDF of {number} goes to the deal's thread.",
+        "zh": "{number} 的草稿 PDF 将发到商机的帖子里。",
+    },
+    "quote.pdf.already": {
+        "en": "This version's draft PDF is already in the deal's thread.",
+        "zh": "此版本的草稿 PDF 已在商机的帖子里。",
+    },
+    "quote.error.pdf_approved": {
+        "en": "{number} v{version} is approved: its PDF is in the deal's thread.",
+        "zh": "{number} v{version} 已批准，PDF 已在商机的帖子里。",
+    },
     # terms, as sentences
     "terms.prepayment": {"en": "{pct} % prepayment", "zh": "预付 {pct} %"},
     "terms.net": {"en": "the rest net {days} days", "zh": "余款账期 {days} 天"},
@@ -375,13 +391,13 @@ ENTRIES: dict[str, Entry] = {
     # help
     "help.deal": {"en": "open a deal (a form)", "zh": "新建商机（表单）"},
     "help.quote": {
-        "en": "make a quote for approval; `edit Q-…` for a new version, `why Q-…` for its chain",
-        "zh": "新建报价并提交审批；`edit Q-…` 修改出新版本，`why Q-…` 查看审批链原因",
+        "en": "make a quote for approval; `edit Q-…` for a new version, `why Q-…` for its chain, `pdf Q-…` for a draft PDF",
+        "zh": "新建报价并提交审批；`edit Q-…` 修改出新版本，`why Q-…` 查看审批链原因，`pdf Q-…` 生成草稿 PDF",
     },
     "help.delegate": {
         "en": "let someone decide your approvals until a date",
         "zh": "在某日期前把你的审批委托给他人",
     },
-    "usage.quote": {"en": "[edit|why Q-2026-0042]", "zh": "[edit 或 why 报价单号]"},
+    "usage.quote": {"en": "[edit|why|pdf Q-2026-0042]", "zh": "[edit、why 或 pdf 报价单号]"},
     "usage.delegate": {"en": "@someone until YYYY-MM-DD | off", "zh": "@某人 until 年-月-日 | off"},
 }

@@ -414,6 +414,7 @@ async def render_quote_pdf_message(context: RenderContext, message: ClaimedMessa
     reader = await _reader(context, message, message.payload["reader"])
     owner = await _reader(context, message, view.quote.owner_id)
     lang, content = reader.lang, view.content
+    draft = bool(message.payload.get("draft"))
     approvals = []
     for step in view.steps:
         if step.row.state == "approved" and step.row.decided_by:
@@ -435,17 +436,12 @@ async def render_quote_pdf_message(context: RenderContext, message: ClaimedMessa
         terms=(terms_text(content.terms, lang),),
         valid_until=content.valid_until or view.version.submitted_at.date(),
         issued_on=view.version.submitted_at.astimezone(ZoneInfo(reader.tz)).date(),
-        approved=view.version.state == "approved",
+        approved=view.version.state == "approved" and not draft,
         approvals=tuple(approvals),
     )
-    name = f"{view.quote.number}-v{view.version.version}.pdf"
-    comment = t(
-        lang,
-        "quote.pdf.comment",
-        number=view.quote.number,
-        version=view.version.version,
-        customer=view.customer,
-    )
+    name = f"{view.quote.number}-v{view.version.version}{'-draft' if draft else ''}.pdf"
+    key = "quote.pdf.draft" if draft else "quote.pdf.comment"
+    comment = t(lang, key, number=view.quote.number, version=view.version.version, customer=view.customer)
     return Rendered(
         comment,
         file=Attachment(name, name, render_quote_pdf(document, lang)),

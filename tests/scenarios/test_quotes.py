@@ -244,6 +244,16 @@ async def test_editing_a_pending_quote_restarts_the_chain_and_old_buttons_say_re
     async with running.db.sessions() as session:
         number = (await session.scalar(select(Quote))).number
 
+    asked = await running.command("UALICE", "CSALES", f"quote pdf {number.lower()}")
+    assert "goes to the deal's thread" in asked["text"]
+    again = await running.command("UALICE", "CSALES", f"quote pdf {number}")
+    assert "already in the deal's thread" in again["text"]
+    [draft] = slack.files("CDEALS")
+    assert draft.name == f"{number}-v1-draft.pdf"
+    assert "DRAFT" in "".join(page.extract_text() for page in PdfReader(BytesIO(draft.content)).pages)
+    refused = await running.command("UBOB", "CSALES", f"quote pdf {number}")
+    assert "only they or a manager" in refused["text"]
+
     await running.command("UALICE", "CSALES", f"quote edit {number}")
     form = opened_view(slack.last("views.open").args)
     await running.interact(view_submission("UALICE", form, QUOTE | {"discount": text_value("8")}))
