@@ -25,6 +25,14 @@ from handlers.command_table import COMMANDS, CommandCall, Subcommand
 from handlers.interactions import actor, open_form, tell_privately
 from usecases.deals import DealError, DealForm
 
+# The form field a refusal belongs to; anything else is said against the customer, the form's first field.
+_DEAL_ERROR_FIELDS = {
+    "deal.error.bad_value": "value",
+    "deal.error.title_required": "title",
+    "deal.error.bad_currency": "currency",
+    "deal.error.unknown_stage": "stage",
+}
+
 
 def deal_form(services: Services, person: Person, channel_id: str, prefill: DealForm | None = None) -> dict:
     """The deal form in the person's language, empty or prefilled from a lead."""
@@ -102,13 +110,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             deal = await desk.open(body["team"]["id"], person.user_id, form, services.clock.now())
         except DealError as error:
-            field = (
-                "value"
-                if error.code == "deal.error.bad_value"
-                else "title"
-                if "title" in error.code
-                else "customer"
-            )
+            field = _DEAL_ERROR_FIELDS.get(error.code, "customer")
             await ack(response_action="errors", errors={field: t(person.lang, error.code, **error.params)})
             return
         await ack()

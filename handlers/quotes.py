@@ -182,6 +182,7 @@ _ERROR_FIELDS = {
     "quote.error.bad_prepayment": "prepayment",
     "quote.error.bad_net_days": "net_days",
     "quote.error.expired": "valid_until",
+    "deal.error.bad_currency": "currency",
 }
 
 

@@ -7,6 +7,7 @@ record filed in the deal card's thread (`#archive`) counts as new contact and mo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,6 +25,7 @@ from storage.outbox import Outgoing
 from usecases.task_book import TaskBook, home_key
 
 MAX_VALUE = Decimal("9999999999999999")  # what Numeric(18, 2) holds
+CURRENCY = re.compile(r"[A-Z]{3}")  # an ISO 4217 code
 
 
 class DealError(Exception):
@@ -107,7 +109,7 @@ class DealDesk:
     async def open(self, team_id: str, by: str, form: DealForm, now: datetime) -> Deal:
         """Open a deal (from the form, or converting a lead): the deal, its card and its red line."""
         rules = self._rules.deals
-        customer_name = tidy_name(form.customer)
+        customer_name = tidy_name(form.customer)[:200]
         if not customer_name:
             raise DealError("deal.error.customer_required")
         if not form.title.strip():
@@ -116,6 +118,8 @@ class DealDesk:
             raise DealError("deal.error.bad_value")
         if rules.stage(form.stage) is None:
             raise DealError("deal.error.unknown_stage", stage=form.stage)
+        if not CURRENCY.fullmatch(form.currency):
+            raise DealError("deal.error.bad_currency")
         async with self._db.sessions.begin() as session:
             owner, channel = by, rules.channel.id if rules.channel and rules.channel.id else None
             if form.lead_id is not None:

@@ -40,7 +40,7 @@ from storage import quotes as store
 from storage.db import Database
 from storage.models import ApprovalEvent, ApprovalRequest, ApprovalStep, Deal, Delegation, Quote, QuoteVersion
 from storage.outbox import Outgoing
-from usecases.deals import DealDesk
+from usecases.deals import CURRENCY, DealDesk
 from usecases.task_book import TaskBook, home_key
 
 MAX_TOTAL = Decimal("9999999999999999")
@@ -308,6 +308,8 @@ class QuoteDesk:
             return Submitted(quote, version, chain, previous.version if previous else None)
 
     def _check(self, content: QuoteContent, now: datetime) -> None:
+        if not CURRENCY.fullmatch(content.currency):
+            raise QuoteError("deal.error.bad_currency")
         if not content.lines and (content.lump_sum is None or content.lump_sum <= 0):
             raise QuoteError("quote.error.no_price")
         if content.total < 0 or content.subtotal > MAX_TOTAL:

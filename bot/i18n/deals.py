@@ -50,6 +50,7 @@ ENTRIES: dict[str, Entry] = {
     "deal.error.customer_required": {"en": "Name the customer.", "zh": "请填写客户。"},
     "deal.error.title_required": {"en": "Give the deal a title.", "zh": "请填写商机名称。"},
     "deal.error.bad_value": {"en": "The value must be an amount of 0 or more.", "zh": "金额必须不小于 0。"},
+    "deal.error.bad_currency": {"en": "Choose a currency from the list.", "zh": "请从列表中选择币种。"},
     "deal.error.unknown_stage": {"en": "There is no stage {stage}.", "zh": "没有阶段 {stage}。"},
     "deal.error.unknown": {"en": "There is no deal #{id}.", "zh": "没有商机 #{id}。"},
     "deal.error.lead_unknown": {"en": "There is no lead #{id}.", "zh": "没有线索 #{id}。"},
