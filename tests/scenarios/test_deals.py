@@ -229,3 +229,34 @@ async def test_a_bad_quote_form_is_answered_field_by_field_and_writes_nothing(
     assert "number" in errors["prepayment"] and "number" in errors["net_days"]
     async with running.db.sessions() as session:
         assert await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "quote_status")) is None
+
+
+async def test_a_forged_deal_form_is_refused_field_by_field_and_writes_nothing(
+    running: RunningBot, slack: SlackApiStub
+) -> None:
+    await running.command("UALICE", "CEAST", "deal")
+    form = opened_view(slack.last("views.open").args)
+    values = {
+        "customer": text_value("x" * 300),
+        "title": text_value("Pumps"),
+        "value": text_value("-5"),
+        "currency": option_value("CNY"),
+        "stage": option_value("first_talk"),
+        "close": date_value(None),
+    }
+    response = await running.interact(view_submission("UALICE", form, values))
+    assert response.status == 200 and "value" in (await response.json())["errors"]
+    values |= {"value": text_value("5"), "currency": option_value("BITCOIN")}
+    response = await running.interact(view_submission("UALICE", form, values))
+    assert response.status == 200 and "currency" in (await response.json())["errors"]
+    values |= {"stage": option_value("won_already")}
+    values |= {"currency": option_value("USD")}
+    response = await running.interact(view_submission("UALICE", form, values))
+    assert response.status == 200 and "stage" in (await response.json())["errors"]
+    async with running.db.sessions() as session:
+        assert await session.scalar(select(Deal)) is None
+    values |= {"stage": option_value("first_talk")}
+    await running.interact(view_submission("UALICE", form, values))
+    async with running.db.sessions() as session:
+        deal = await session.scalar(select(Deal))
+    assert deal.currency == "USD" and deal.value == 5
