@@ -30,7 +30,8 @@ class QuoteFacts:
     quote's currency has no rate to convert it (an amount test then fires: better asked than missed)."""
 
     amount: Decimal | None
-    currency: str
+    currency: str  # the quote's
+    team_currency: str  # what `amount` and the rules' limits are in
     discount: Decimal
     prepayment: Decimal
     net_days: int | None  # None when the rest is paid on delivery
@@ -56,6 +57,7 @@ def facts_of(
     return QuoteFacts(
         amount=None if rate is None else content.total * rate,
         currency=content.currency,
+        team_currency=team_currency,
         discount=content.discount_pct,
         prepayment=terms.prepayment_pct,
         net_days=None if on_delivery else terms.net_days,
@@ -101,6 +103,7 @@ class Test:
                 data["actual"] = None if actual is None else str(actual)
                 if self.fact == "amount":
                     data["currency"] = facts.currency
+                    data["in"] = facts.team_currency
         return data
 
 

@@ -62,15 +62,11 @@ def reason_text(reason: Reason, lang: str) -> str:
         return t(lang, f"why.terms.{test['tag']}")
     op, limit, actual = _OPS.get(test.get("op") or "", "?"), test["limit"], test.get("actual")
     if fact == "amount":
+        currency = test.get("in") or test.get("currency", "")
+        shown = format_money(Decimal(limit), currency, lang)
         if actual is None:
-            return t(lang, "why.amount_unknown", currency=test.get("currency", ""), limit=_number(limit))
-        return t(
-            lang,
-            "why.amount",
-            actual=_number(Decimal(actual).quantize(Decimal(1))),
-            op=op,
-            limit=_number(limit),
-        )
+            return t(lang, "why.amount_unknown", currency=test.get("currency", ""), limit=shown)
+        return t(lang, "why.amount", actual=format_money(Decimal(actual), currency, lang), op=op, limit=shown)
     return t(lang, f"why.{fact}", actual=_number(actual or 0), op=op, limit=_number(limit))
 
 

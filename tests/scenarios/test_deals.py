@@ -199,7 +199,7 @@ async def test_quote_why_names_the_rules_behind_each_step(running: RunningBot, s
     answer = await running.command("UALICE", "CEAST", "quote why Q-2026-0001")
     text = answer["text"]
     assert "Manager: needed — always" in text
-    assert "Finance: needed — amount 900000 > 500000" in text
+    assert "Finance: needed — amount CNY 900,000.00 > CNY 500,000.00" in text
     assert "Legal: needed — prepayment 60 % > 50 %" in text
     unknown = await running.command("UALICE", "CEAST", "quote why Q-2099-9999")
     assert "no quote Q-2099-9999" in unknown["text"]
