@@ -48,8 +48,8 @@ async def _quote(call: CommandCall) -> None:
     lang, services = call.person.lang, call.services
     word, _, rest = call.args.partition(" ")
     word, number = word.lower(), rest.strip()
-    if word in ("why", "edit", "pdf") and not number:
-        await call.reply(t(lang, "quote.error.unknown", number="?"))
+    if (word in ("why", "edit", "pdf") and not number) or word not in ("", "why", "edit", "pdf"):
+        await call.reply(t(lang, "quote.usage"))
         return
     try:
         if word == "why":
@@ -100,11 +100,11 @@ async def _delegate(call: CommandCall) -> None:
                 await call.reply(t(lang, "delegate.nothing"))
             else:
                 last_day = current.last_day(call.person.tz).isoformat()
-                await call.reply(t(lang, "delegate.current", user=current.giver_to, until=last_day))
+                await call.reply(t(lang, "delegate.current", user=current.delegate, until=last_day))
             return
         if args.lower() in ("off", "end", "stop", "取消", "结束"):
             ended = await desk.end_delegation(call.team_id, call.person.user_id, now)
-            await call.reply(t(lang, "delegate.ended", user=ended.giver_to))
+            await call.reply(t(lang, "delegate.ended", user=ended.delegate))
             return
         mention = MENTION.match(args)
         until = _UNTIL.match(args[mention.end() :].strip()) if mention else None

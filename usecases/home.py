@@ -21,6 +21,7 @@ from storage import tasks as task_store
 from storage.db import Database
 from storage.models import Task
 from storage.outbox import Outgoing
+from usecases.quotes import DelegationView
 from usecases.task_book import FIRST_CONTACT_LIMIT, home_key
 from usecases.tasks import TodoView, todo_in
 
@@ -52,10 +53,9 @@ class TeamFigures:
 
 @dataclass(frozen=True)
 class Approvals:
-    """An approver's delegation as their Home shows it: to whom and until when, or none."""
+    """An approver's part of their Home: the delegation of their approvals that runs now, if any."""
 
-    delegate: str | None = None
-    until: datetime | None = None
+    delegation: DelegationView | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ async def _approvals(
 ) -> Approvals | None:
     running = [d for d in await delegations.in_force(session, team_id, now) if d.from_id == user_id]
     if running:
-        return Approvals(running[-1].to_id, running[-1].until_at)
+        return Approvals(DelegationView(running[-1].to_id, running[-1].until_at))
     approvers = {
         *rules.leads.manager_ids,
         *(m for group in rules.approvals.groups for m in rules.approvals.group(group)),

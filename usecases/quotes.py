@@ -141,7 +141,7 @@ class Decided:
 class DelegationView:
     """A delegation as the person who gave it sees it: to whom, and the last day it covers."""
 
-    giver_to: str
+    delegate: str
     until_at: datetime
     moved: int = 0
 

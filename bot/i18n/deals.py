@@ -98,6 +98,10 @@ ENTRIES: dict[str, Entry] = {
     },
     "quote.form.no_price": {"en": "Give lines or a total.", "zh": "请填写明细或总价。"},
     # quote outcomes and errors
+    "quote.usage": {
+        "en": "`/closeloop quote` opens the form; `quote edit Q-2026-0042` makes a new version, `quote why Q-2026-0042` shows its chain's reasons, `quote pdf Q-2026-0042` posts a draft PDF.",
+        "zh": "`/closeloop quote` 打开表单；`quote edit 报价单号` 修改出新版本，`quote why 报价单号` 查看审批链原因，`quote pdf 报价单号` 生成草稿 PDF。",
+    },
     "quote.submitted": {
         "en": "{number} v{version} is submitted: {chain}",
         "zh": "{number} v{version} 已提交审批：{chain}",

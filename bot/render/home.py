@@ -6,8 +6,7 @@ the rep's own id, so a click by anyone else is refused.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -49,9 +48,9 @@ def render_home(contents: HomeContents, user_id: str, now: datetime, lang: str, 
 
 def _approvals(approvals: Approvals, user_id: str, lang: str, tz: str) -> list[Block]:
     """Whether the person's approvals come to them or to a delegate, and the buttons to change that."""
-    if approvals.delegate and approvals.until:
-        last_day = (approvals.until.astimezone(ZoneInfo(tz)) - timedelta(seconds=1)).date()
-        text = t(lang, "home.approvals.delegated", user=approvals.delegate, until=format_day(last_day, lang))
+    if (delegation := approvals.delegation) is not None:
+        last_day = format_day(delegation.last_day(tz), lang)
+        text = t(lang, "home.approvals.delegated", user=delegation.delegate, until=last_day)
         button = ButtonElement(
             text=t(lang, "home.button.end_delegation"), action_id=ACTION_END_DELEGATION, value=user_id
         )

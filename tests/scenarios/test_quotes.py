@@ -30,9 +30,11 @@ from tests.support.payloads import (
     block_action,
     button,
     date_value,
+    home_action,
     opened_view,
     option_value,
     text_value,
+    user_value,
     view_submission,
 )
 from tests.support.processes import closeloop_env
@@ -419,3 +421,42 @@ async def test_delegation_moves_pending_approvals_and_ends_on_its_date(
     [back] = await requests(running)
     assert back.delegate_id is None and back.state == "pending"
     assert [e[2] for e in await ledger(running)][-2:] == ["delegated", "handed_back"]
+
+
+async def test_an_approver_delegates_from_app_home_and_ends_it_there(
+    running: RunningBot, slack: SlackApiStub
+) -> None:
+    deal_id = await open_deal(running)
+    await submit_quote(running, deal_id)
+    await running.send_event(
+        {"type": "app_home_opened", "user": "UBOSS", "channel": "DBOSS", "tab": "home", "event_ts": "1.0"}
+    )
+    await running.settle()
+    home = json.dumps(slack.home_view("UBOSS")["blocks"], ensure_ascii=False)
+    assert "Decide on quote Q-2026-0001 v1" in home and "Delegate…" in home  # on his list, with the buttons
+
+    forms = len(slack.calls("views.open"))
+    await running.interact(home_action("UBOB", button("home_delegate", "UBOSS")))  # not Bob's Home
+    refusal = slack.last("chat.postMessage").args  # a Home button has no channel: told in a DM
+    assert refusal["channel"] == "UBOB" and "<@UBOSS>'s" in refusal["text"]
+    assert len(slack.calls("views.open")) == forms  # no form opened for him
+    await running.interact(home_action("UBOSS", button("home_delegate", "UBOSS")))
+    form = opened_view(slack.last("views.open").args)
+    response = await running.interact(
+        view_submission("UBOSS", form, {"delegate": user_value("UBOSS"), "until": date_value("2026-12-10")})
+    )
+    assert "yourself" in (await response.json())["errors"]["delegate"]
+    await running.interact(
+        view_submission("UBOSS", form, {"delegate": user_value("UDEP"), "until": date_value("2026-12-10")})
+    )
+    [request] = await requests(running)
+    assert request.delegate_id == "UDEP"
+    home = json.dumps(slack.home_view("UBOSS")["blocks"], ensure_ascii=False)
+    assert "Your approvals go to <@UDEP> until Thu 10 Dec 2026" in home and "End delegation" in home
+
+    await running.interact(home_action("UBOSS", button("home_end_delegation", "UBOSS")))
+    [request] = await requests(running)
+    assert request.delegate_id is None
+    assert "Quote approvals come to you." in json.dumps(
+        slack.home_view("UBOSS")["blocks"], ensure_ascii=False
+    )

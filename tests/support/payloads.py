@@ -82,6 +82,11 @@ def option_value(value: str) -> dict[str, Any]:
     }
 
 
+def user_value(user: str | None) -> dict[str, Any]:
+    """The state of a users_select."""
+    return {"type": "users_select", "selected_user": user}
+
+
 def date_value(value: str | None) -> dict[str, Any]:
     """The state of a datepicker."""
     return {"type": "datepicker", "selected_date": value}
