@@ -20,7 +20,6 @@ from domain.scoring import Comparison
 
 MANAGER = "manager"
 QuoteFact = Literal["amount", "discount", "prepayment", "net_days", "terms"]
-TermsTag = Literal["cash_on_delivery", "nonstandard", "prepayment", "net"]
 NUMERIC_FACTS: tuple[QuoteFact, ...] = ("amount", "discount", "prepayment", "net_days")
 
 

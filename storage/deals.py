@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,14 +42,3 @@ async def open_of(session: AsyncSession, team_id: str, owner_id: str) -> list[De
         .limit(100)
     )
     return list(await session.scalars(query))
-
-
-async def created_between(session: AsyncSession, team_id: str, start: datetime, end: datetime) -> list[Deal]:
-    """Deals opened in a period, for the digest."""
-    query = select(Deal).where(Deal.team_id == team_id, Deal.created_at >= start, Deal.created_at < end)
-    return list(await session.scalars(query))
-
-
-async def listing(session: AsyncSession) -> list[Deal]:
-    """Every deal, for the export."""
-    return list(await session.scalars(select(Deal).order_by(Deal.id)))

@@ -55,7 +55,3 @@ async def ran_out(session: AsyncSession, now: datetime, limit: int = 200) -> lis
         .with_for_update(skip_locked=True)
     )
     return list(await session.scalars(query))
-
-
-async def listing(session: AsyncSession) -> list[Delegation]:
-    return list(await session.scalars(select(Delegation).order_by(Delegation.id)))

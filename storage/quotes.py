@@ -7,7 +7,6 @@ caller's transaction: of thirty clicks at once, one changes the rows and the res
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -152,38 +151,3 @@ async def move_step(session: AsyncSession, step_id: int, from_state: str, values
 async def log(session: AsyncSession, event: ApprovalEvent) -> None:
     """One line of the approval ledger."""
     session.add(event)
-
-
-async def ledger(session: AsyncSession, quote_id: int | None = None) -> list[ApprovalEvent]:
-    """The ledger, of one quote or of everything, in order."""
-    query = select(ApprovalEvent).order_by(ApprovalEvent.id)
-    if quote_id is not None:
-        query = query.where(ApprovalEvent.quote_id == quote_id)
-    return list(await session.scalars(query))
-
-
-async def listing(session: AsyncSession) -> list[tuple[Quote, QuoteVersion]]:
-    """Every version of every quote, for the export."""
-    rows = await session.execute(
-        select(Quote, QuoteVersion)
-        .join(QuoteVersion, QuoteVersion.quote_id == Quote.id)
-        .order_by(Quote.id, QuoteVersion.version)
-    )
-    return [(quote, version) for quote, version in rows]
-
-
-async def decided_between(
-    session: AsyncSession, team_id: str, start: datetime, end: datetime
-) -> list[QuoteVersion]:
-    """Versions whose chain ended (approved or rejected) in a period, for the digest's on-time share."""
-    rows = await session.scalars(
-        select(QuoteVersion)
-        .join(Quote, Quote.id == QuoteVersion.quote_id)
-        .where(
-            Quote.team_id == team_id,
-            QuoteVersion.decided_at >= start,
-            QuoteVersion.decided_at < end,
-            QuoteVersion.state.in_((APPROVED, REJECTED)),
-        )
-    )
-    return list(rows)

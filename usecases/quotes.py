@@ -119,11 +119,10 @@ def outcome_message(quote: Quote, version: QuoteVersion, step: ApprovalStep) -> 
 
 @dataclass(frozen=True)
 class Submitted:
-    """A version as submitted: the quote, the version, its chain, and the version it replaced."""
+    """A version as submitted: the quote, the version, and the number of the version it replaced."""
 
     quote: Quote
     version: QuoteVersion
-    chain: tuple[ChainStep, ...]
     replaced: int | None
 
 
@@ -305,7 +304,7 @@ class QuoteDesk:
             await outbox.show(session, status_message(deal, version), now)
             await outbox.send_once(session, submitted_message(version, team_id), now)
             await self._deals.reshow(session, deal, now)
-            return Submitted(quote, version, chain, previous.version if previous else None)
+            return Submitted(quote, version, previous.version if previous else None)
 
     def _check(self, content: QuoteContent, now: datetime) -> None:
         if not CURRENCY.fullmatch(content.currency):
