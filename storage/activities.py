@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Activity
@@ -56,20 +56,11 @@ async def upsert_thread_record(session: AsyncSession, draft: ActivityDraft, now:
         changed["activity_type"] = Activity.activity_type
     if draft.next_action is None:  # the due date belongs to the next action it came with
         changed["due_at"] = Activity.due_at
-    await session.execute(
-        statement.on_conflict_do_update(index_elements=["team_id", "channel_id", "thread_ts"], set_=changed)
-    )
-    return (
-        await session.scalars(
-            select(Activity)
-            .where(
-                Activity.team_id == draft.team_id,
-                Activity.channel_id == draft.channel_id,
-                Activity.thread_ts == draft.thread_ts,
-            )
-            .execution_options(populate_existing=True)
-        )
-    ).one()
+    upsert = statement.on_conflict_do_update(
+        index_elements=["team_id", "channel_id", "thread_ts"], set_=changed
+    ).returning(Activity)
+    # The row as stored, in the same statement; a copy already in the session takes its values.
+    return (await session.scalars(upsert, execution_options={"populate_existing": True})).one()
 
 
 async def create_logged(session: AsyncSession, draft: ActivityDraft, now: datetime) -> Activity:

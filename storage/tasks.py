@@ -31,16 +31,15 @@ async def of_subject(session: AsyncSession, team_id: str, kind: str, subject_id:
     return await session.scalar(query.with_for_update().execution_options(populate_existing=True))
 
 
-async def add(session: AsyncSession, values: dict[str, Any]) -> Task:
-    """A new task; an existing one about the same subject is returned instead (a concurrent writer)."""
-    await session.execute(
+async def create(session: AsyncSession, values: dict[str, Any]) -> Task | None:
+    """A new task, written whole in one statement; None if one about the same subject exists."""
+    statement = (
         insert_into(session, Task)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["team_id", "kind", "subject_id"])
+        .returning(Task)
     )
-    task = await of_subject(session, values["team_id"], values["kind"], values["subject_id"])
-    assert task is not None
-    return task
+    return (await session.scalars(statement)).one_or_none()
 
 
 def close(task: Task | None, state: str, actor: str | None, now: datetime) -> None:

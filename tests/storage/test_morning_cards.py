@@ -34,7 +34,7 @@ async def add_task(
     session: AsyncSession, number: int, owner: str, due_in: timedelta, kind: str = "follow_up"
 ) -> int:
     due_at = NOW + due_in
-    task = await store.add(
+    task = await store.create(
         session,
         {
             "team_id": TEAM,
@@ -53,6 +53,7 @@ async def add_task(
             "updated_at": NOW,
         },
     )
+    assert task is not None
     return task.id
 
 
