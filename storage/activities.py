@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Activity
@@ -89,10 +89,37 @@ async def update_fields(session: AsyncSession, activity: Activity, now: datetime
     return activity
 
 
-async def set_card(session: AsyncSession, activity: Activity, channel_id: str, ts: str) -> None:
-    """Remember where the record's card was posted, so it is updated, never posted twice."""
-    activity.card_channel, activity.card_ts = channel_id, ts
-    await session.flush()
+async def thread_of(session: AsyncSession, activity_id: int) -> tuple[str, str | None, str | None] | None:
+    """(channel, thread ts, permalink) of a record, or None once undone: three columns, not the record."""
+    row = (
+        await session.execute(
+            select(Activity.channel_id, Activity.thread_ts, Activity.permalink).where(
+                Activity.id == activity_id
+            )
+        )
+    ).one_or_none()
+    return (row.channel_id, row.thread_ts, row.permalink) if row else None
+
+
+async def set_permalink(session: AsyncSession, activity_id: int, permalink: str | None) -> None:
+    """Remember the link to the record's thread (nothing happens once the record is undone)."""
+    await _set(session, activity_id, permalink=permalink)
+
+
+async def set_card(session: AsyncSession, activity_id: int, channel_id: str, ts: str) -> None:
+    """Remember where the record's card was posted, so it is updated, never posted twice (nothing
+    happens once the record is undone)."""
+    await _set(session, activity_id, card_channel=channel_id, card_ts=ts)
+
+
+async def _set(session: AsyncSession, activity_id: int, **values: str | None) -> None:
+    """One statement, no read: a copy of the record already in the session is left as it was."""
+    await session.execute(
+        update(Activity)
+        .where(Activity.id == activity_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def delete(session: AsyncSession, activity: Activity) -> None:

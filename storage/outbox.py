@@ -330,11 +330,22 @@ async def listing(session: AsyncSession, *, dead: bool, limit: int = 500) -> lis
 
 
 async def requeue(session: AsyncSession, row_id: int, now: datetime) -> bool:
-    """Send a dead (or pending) row again from now on, with a fresh 24 h; False if there is no such row."""
+    """Send a dead (or pending) row again from now on, with a fresh 24 h; False if there is no such row.
+
+    A lease still running is left to its holder, who may be posting this very moment (and, having
+    been given the row for that long, does not ask again before it posts).
+    """
+    live = OutboxMessage.leased_until >= await database_now(session)
     result = await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == row_id, OutboxMessage.state != SENT)
-        .values(state=PENDING, due_at=now, pending_since=now, attempts=0, **_RELEASED)
+        .values(
+            state=PENDING,
+            due_at=now,
+            pending_since=now,
+            attempts=0,
+            **{column: case((live, getattr(OutboxMessage, column)), else_=None) for column in _RELEASED},
+        )
         .execution_options(synchronize_session=False)
     )
     session.info[OUTBOX_WRITTEN] = True
