@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Activity
-from storage.upsert import insert_into
+from storage.upsert import dialect_of, insert_for
 
 DEFAULT_TYPE = "note"
 _FIXED_ON_UPDATE = {"created_at", "team_id", "channel_id", "thread_ts", "author_id", "source"}
@@ -48,19 +49,27 @@ async def upsert_thread_record(session: AsyncSession, draft: ActivityDraft, now:
     """
     values = asdict(draft) | {"created_at": now, "updated_at": now}
     values["activity_type"] = draft.activity_type or DEFAULT_TYPE
-    statement = insert_into(session, Activity).values(**values)
-    changed = {k: statement.excluded[k] for k in values if k not in _FIXED_ON_UPDATE}
+    upsert = _thread_upsert(dialect_of(session), draft.activity_type is None, draft.next_action is None)
+    # The row as stored, in the same statement; a copy already in the session takes its values.
+    return (await session.scalars(upsert, [values], execution_options={"populate_existing": True})).one()
+
+
+@cache
+def _thread_upsert(dialect: str, keep_type: bool, keep_due: bool) -> Any:
+    """The upsert of a thread's record, built once per shape: the values go in as parameters, so the
+    statement and its cache key are made once, not on every archive."""
+    statement = insert_for(dialect, Activity)
+    columns = [field.name for field in fields(ActivityDraft)] + ["created_at", "updated_at"]
+    changed = {name: statement.excluded[name] for name in columns if name not in _FIXED_ON_UPDATE}
     for kept in _KEPT_WHEN_UNSAID:
-        changed[kept] = func.coalesce(getattr(statement.excluded, kept), getattr(Activity, kept))
-    if draft.activity_type is None:
+        changed[kept] = func.coalesce(statement.excluded[kept], getattr(Activity, kept))
+    if keep_type:
         changed["activity_type"] = Activity.activity_type
-    if draft.next_action is None:  # the due date belongs to the next action it came with
+    if keep_due:  # the due date belongs to the next action it came with
         changed["due_at"] = Activity.due_at
-    upsert = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["team_id", "channel_id", "thread_ts"], set_=changed
     ).returning(Activity)
-    # The row as stored, in the same statement; a copy already in the session takes its values.
-    return (await session.scalars(upsert, execution_options={"populate_existing": True})).one()
 
 
 async def create_logged(session: AsyncSession, draft: ActivityDraft, now: datetime) -> Activity:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Task
-from storage.upsert import insert_into
+from storage.upsert import dialect_of, insert_for
 
 OPEN, DONE, CANCELLED = "open", "done", "cancelled"
 
@@ -33,13 +34,17 @@ async def of_subject(session: AsyncSession, team_id: str, kind: str, subject_id:
 
 async def create(session: AsyncSession, values: dict[str, Any]) -> Task | None:
     """A new task, written whole in one statement; None if one about the same subject exists."""
-    statement = (
-        insert_into(session, Task)
-        .values(**values)
+    return (await session.scalars(_create_statement(dialect_of(session)), [values])).one_or_none()
+
+
+@cache
+def _create_statement(dialect: str) -> Any:
+    """`create`'s insert, built once: the values go in as parameters (a task per record filed)."""
+    return (
+        insert_for(dialect, Task)
         .on_conflict_do_nothing(index_elements=["team_id", "kind", "subject_id"])
         .returning(Task)
     )
-    return (await session.scalars(statement)).one_or_none()
 
 
 def close(task: Task | None, state: str, actor: str | None, now: datetime) -> None:

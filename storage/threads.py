@@ -8,13 +8,15 @@ the retention period.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.conversation import SeenMessage
 from storage.models import SlackMessage
-from storage.upsert import insert_into
+from storage.upsert import dialect_of, insert_for
 
 _SEEN_COLUMNS = (
     SlackMessage.team_id,
@@ -37,13 +39,8 @@ async def save_messages(session: AsyncSession, messages: list[SeenMessage]) -> N
     latest = {(m.channel_id, m.ts): m for m in messages}
     if not latest:
         return
-    # The table, not the entity: the rows go straight to the driver, with no identity map to keep.
-    statement = insert_into(session, SlackMessage.__table__)
     await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["channel_id", "ts"],
-            set_={"text": statement.excluded.text, "thread_ts": statement.excluded.thread_ts},
-        ),
+        _save_statement(dialect_of(session)),
         [
             {
                 "team_id": m.team_id,
@@ -58,6 +55,17 @@ async def save_messages(session: AsyncSession, messages: list[SeenMessage]) -> N
             }
             for m in latest.values()
         ],
+    )
+
+
+@cache
+def _save_statement(dialect: str) -> Any:
+    """`save_messages`' upsert, built once. The table, not the entity: the rows go straight to the
+    driver, with no identity map to keep."""
+    statement = insert_for(dialect, SlackMessage.__table__)
+    return statement.on_conflict_do_update(
+        index_elements=["channel_id", "ts"],
+        set_={"text": statement.excluded.text, "thread_ts": statement.excluded.thread_ts},
     )
 
 
