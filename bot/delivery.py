@@ -115,14 +115,13 @@ class DeliveryWorker:
         """Deliver until `stop()`: at once when this process queues something, else every poll."""
         while not self._stopping.is_set():
             self._wake.clear()
-            started = 0
             try:
                 await self._give_way()
-                started = await self._claim_and_start()
+                await self._claim_and_start()
             except Exception:
                 log.exception("outbox claim failed; retrying")
-            if started and len(self._in_flight) < self._concurrency:
-                continue  # a slot is still free and more may be due: look again at once
+            # A claim takes everything due that it has slots for, but a channel's second row waits
+            # for its first: each send that ends (and each commit that queues a row) looks again.
             await self._sleep()
         await self._finish_in_flight()
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Activity
@@ -96,18 +96,6 @@ async def update_fields(session: AsyncSession, activity: Activity, now: datetime
     activity.updated_at = now
     await session.flush()
     return activity
-
-
-async def thread_of(session: AsyncSession, activity_id: int) -> tuple[str, str | None, str | None] | None:
-    """(channel, thread ts, permalink) of a record, or None once undone: three columns, not the record."""
-    row = (
-        await session.execute(
-            select(Activity.channel_id, Activity.thread_ts, Activity.permalink).where(
-                Activity.id == activity_id
-            )
-        )
-    ).one_or_none()
-    return (row.channel_id, row.thread_ts, row.permalink) if row else None
 
 
 async def set_permalink(session: AsyncSession, activity_id: int, permalink: str | None) -> None:

@@ -148,10 +148,14 @@ class ActivityDesk:
             history = await threads.thread_messages(session, trigger.channel_id, trigger.thread_ts)
             human = [plain_text(m.text) for m in history if not m.is_bot]
             full_text = "\n".join(human)
+            # Cards are closeloop's own messages: a thread a person began is no card's (its start not
+            # stored, it may be).
+            root = next((m for m in history if m.ts == trigger.thread_ts), None)
+            under_card = root is None or root.is_bot
             # A reply in a lead card's thread is that lead's conversation: the record files against it.
-            lead = await leads.by_card(session, trigger.channel_id, trigger.thread_ts)
+            lead = await leads.by_card(session, trigger.channel_id, trigger.thread_ts) if under_card else None
             # …and a reply in a deal card's thread files against the deal, for its customer.
-            deal = await deals.by_card(session, trigger.channel_id, trigger.thread_ts)
+            deal = await deals.by_card(session, trigger.channel_id, trigger.thread_ts) if under_card else None
             deal_customer = await customers.get(session, deal.customer_id) if deal else None
             named = (
                 request.customer

@@ -157,11 +157,15 @@ async def render_record_card(context: RenderContext, message: ClaimedMessage) ->
 
 async def permalink_after_post(context: RenderContext, message: ClaimedMessage) -> None:
     """Once the card is out, the thread's permalink for the record: the card does not show it, so
-    the card never waits for it. Should Slack not answer now, the card's next update asks again."""
-    async with context.db.sessions() as session:
-        place = await activities.thread_of(session, message.payload["activity_id"])
-    if place is not None:
-        await _fill_permalink(context, message.payload["activity_id"], *place)
+    the card never waits for it. Should Slack not answer now, the card's next update asks again.
+
+    Only after the first post: rendering an update asked already. A first card is posted in the
+    record's own thread, so the record need not be read for it.
+    """
+    if message.message_ts is None:
+        await _fill_permalink(
+            context, message.payload["activity_id"], message.channel, message.thread_ts, None
+        )
 
 
 async def _fill_permalink(
