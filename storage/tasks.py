@@ -32,18 +32,19 @@ async def of_subject(session: AsyncSession, team_id: str, kind: str, subject_id:
     return await session.scalar(query.with_for_update().execution_options(populate_existing=True))
 
 
-async def create(session: AsyncSession, values: dict[str, Any]) -> Task | None:
-    """A new task, written whole in one statement; None if one about the same subject exists."""
-    return (await session.scalars(_create_statement(dialect_of(session)), [values])).one_or_none()
+async def create(session: AsyncSession, values: dict[str, Any]) -> int | None:
+    """A new task, written whole in one statement: its id, or None if one about the same subject exists."""
+    return await session.scalar(_create_statement(dialect_of(session)), values)
 
 
 @cache
 def _create_statement(dialect: str) -> Any:
-    """`create`'s insert, built once: the values go in as parameters (a task per record filed)."""
+    """`create`'s insert, built once: the values go in as parameters (a task per record filed). The
+    table, not the entity: nothing reads the new task back."""
     return (
-        insert_for(dialect, Task)
+        insert_for(dialect, Task.__table__)
         .on_conflict_do_nothing(index_elements=["team_id", "kind", "subject_id"])
-        .returning(Task)
+        .returning(Task.__table__.c.id)
     )
 
 
