@@ -97,9 +97,11 @@ async def thread_messages(session: AsyncSession, channel_id: str, thread_ts: str
 
 async def mark_archived(session: AsyncSession, channel_id: str, thread_ts: str, archived: bool) -> None:
     """Keep (or release for purging) the messages of an archived thread."""
+    # The table, not the entity: no session copies to keep in step (the thread is read as columns).
+    messages = SlackMessage.__table__.c
     await session.execute(
-        update(SlackMessage)
-        .where(SlackMessage.channel_id == channel_id, SlackMessage.thread_ts == thread_ts)
+        update(SlackMessage.__table__)
+        .where(messages.channel_id == channel_id, messages.thread_ts == thread_ts)
         .values(archived=archived)
     )
 
