@@ -1,7 +1,8 @@
 """The delivery worker: every outbox row reaches Slack once, whatever Slack and the replicas do.
 
 It claims due rows under a lease, sends them concurrently (one at a time per channel, paced), and
-completes a row only while it still holds the lease. 429 waits for `Retry-After`; 5xx, timeouts and
+completes a row only while it still holds the lease. A send starts only while the lease surely
+outlasts it: renewed first unless it was taken so recently that it must. 429 waits for `Retry-After`; 5xx, timeouts and
 lost connections back off; a row Slack still refuses after 24 h becomes a dead letter. `chat.postMessage`
 has no idempotency key, so each post carries its outbox id in the message metadata, and a post whose
 outcome is in doubt (the worker died, or the answer was lost) is looked up before it is sent again.
@@ -35,6 +36,7 @@ GIVE_UP_AFTER = timedelta(hours=24)
 FINISH_SENDS_WITHIN = 3.0  # seconds a stopping worker waits for sends under way before handing them back
 BACKOFF_MAX = timedelta(minutes=5)
 NOT_READY_WAIT = 2.0  # seconds before asking again whether a message's thread is in Slack yet
+UPLOAD_CALLS = 3  # a file upload is three Slack calls: an upload address, the bytes, the share
 # Slack's answers that will not change by asking again: the message is buried at once.
 PERMANENT_ERRORS = frozenset(
     {
@@ -103,6 +105,8 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._in_flight: dict[str, asyncio.Task[None]] = {}  # by channel
+        # By outbox id: the event-loop time until which this worker surely holds the row's lease.
+        self._held_until: dict[int, float] = {}
         db.on_outbox_commit(self._wake.set)
 
     # running
@@ -111,14 +115,13 @@ class DeliveryWorker:
         """Deliver until `stop()`: at once when this process queues something, else every poll."""
         while not self._stopping.is_set():
             self._wake.clear()
-            started = 0
             try:
                 await self._give_way()
-                started = await self._claim_and_start()
+                await self._claim_and_start()
             except Exception:
                 log.exception("outbox claim failed; retrying")
-            if started and len(self._in_flight) < self._concurrency:
-                continue  # a slot is still free and more may be due: look again at once
+            # A claim takes everything due that it has slots for, but a channel's second row waits
+            # for its first: each send that ends (and each commit that queues a row) looks again.
             await self._sleep()
         await self._finish_in_flight()
 
@@ -169,6 +172,8 @@ class DeliveryWorker:
         free = self._concurrency - len(self._in_flight)
         if free <= 0 or self._stopping.is_set():
             return 0
+        # The lease runs from the database's clock as read inside the claim, so from no earlier than now.
+        claimed_at = asyncio.get_running_loop().time()
         # Claim no more than will be sent now: a claimed post counts as possibly sent until it is.
         async with self._db.sessions.begin() as session:
             claimed = await outbox.claim(
@@ -179,10 +184,15 @@ class DeliveryWorker:
                 busy_channels=frozenset(self._in_flight),
             )
         for message in claimed:
+            self._held_until[message.id] = claimed_at + self._lease.total_seconds()
             task = asyncio.create_task(self._deliver(message), name=f"closeloop-send-{message.id}")
             self._in_flight[message.channel] = task
-            task.add_done_callback(lambda _t, channel=message.channel: self._in_flight.pop(channel, None))
+            task.add_done_callback(lambda _t, sent=message: self._done(sent))
         return len(claimed)
+
+    def _done(self, message: ClaimedMessage) -> None:
+        self._in_flight.pop(message.channel, None)
+        self._held_until.pop(message.id, None)
 
     # one message
 
@@ -293,7 +303,7 @@ class DeliveryWorker:
                 return found
         await self._pacer.wait("files.completeUploadExternal", message.channel)
         await self._pacer.wait("files.getUploadURLExternal")
-        await self._still_held(message)
+        await self._still_held(message, calls=UPLOAD_CALLS)
         reply = await self._guard(
             self._client.files_upload_v2(
                 channel=message.channel,
@@ -320,11 +330,23 @@ class DeliveryWorker:
             found = None
         return found or (message.channel, None)
 
-    async def _still_held(self, message: ClaimedMessage) -> None:
-        """Renew the lease right before posting; a worker that lost it stops here, having sent nothing."""
+    async def _still_held(self, message: ClaimedMessage, *, calls: int = 1) -> None:
+        """Make sure the lease outlasts the send about to start (`calls` Slack calls, each given up after
+        the client's timeout); a worker that lost its lease stops here, having sent nothing.
+
+        Only the holder or the lease's end frees a row, so a lease taken or renewed so recently that
+        it outlasts the send by one more timeout is still held: no transaction is needed. Otherwise it
+        is renewed first (waiting for Slack's pace can take long).
+        """
+        loop = asyncio.get_running_loop()
+        needed = (calls + 1) * float(self._client.timeout)
+        if self._held_until.get(message.id, 0.0) - loop.time() > needed:
+            return
         await self._give_way()
+        renewing = loop.time()
         async with self._db.sessions.begin() as session:
             if await outbox.renew(session, message, self._lease):
+                self._held_until[message.id] = renewing + self._lease.total_seconds()
                 return
         raise _LeaseLost(message.id)
 

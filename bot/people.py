@@ -1,7 +1,9 @@
 """Who is speaking: each person's reply language and time zone, from Slack's profile.
 
 `users.info` gives the locale and zone; answers are cached in the database for a day so a busy
-channel does not cost one Web API call per message.
+channel does not cost one Web API call per message. Each replica also keeps the profiles it read or
+wrote in memory for the rest of that day, so filing a record and rendering its card do not read the
+author's row again and again; the database stays the truth, read again once the day is over.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from storage import users
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+# Profiles a replica keeps in memory at most; the oldest-read goes first (a team of 10,000 fits).
+REMEMBERED_AT_MOST = 10_000
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class PeopleDirectory:
         self._db = database
         self._default_lang = default_lang
         self._default_tz = default_tz
+        self._recent: dict[tuple[str, str], tuple[Person, datetime]] = {}  # with when Slack said so
 
     async def lookup(
         self, client: AsyncWebClient, team_id: str, user_id: str, now: datetime, *, strict: bool = False
@@ -48,10 +54,14 @@ class PeopleDirectory:
         the team defaults); with `strict`, a message rendered for later delivery raises instead, and
         is retried, so it is never sent in the wrong language for lack of an answer.
         """
+        if (recent := self._recent_person(team_id, user_id, now)) is not None:
+            return recent
         async with self._db.sessions() as session:
             known = await users.cached(session, team_id, user_id, now)
         if known is not None:
-            return self._person(user_id, known.name, known.locale, known.tz)
+            return self._keep(
+                team_id, self._person(user_id, known.name, known.locale, known.tz), known.fetched_at
+            )
         try:
             return await self._fetch(client, team_id, user_id, now)
         except SlackApiError as error:
@@ -69,17 +79,37 @@ class PeopleDirectory:
             return self._person(user_id, stale.name, stale.locale, stale.tz)
         return self._person(user_id, user_id, None, None)
 
-    async def known(self, team_id: str, user_id: str) -> Person:
+    async def known(self, team_id: str, user_id: str, now: datetime) -> Person:
         """The person as last seen (however long ago), else the team defaults; never asks Slack.
 
         For the transaction that files a record: it must not wait for Slack, and a time zone seen
         last week is better than none.
         """
+        if (recent := self._recent_person(team_id, user_id, now)) is not None:
+            return recent
         async with self._db.sessions() as session:
             stale = await users.remembered(session, team_id, user_id)
         if stale is not None:
-            return self._person(user_id, stale.name, stale.locale, stale.tz)
+            return self._keep(
+                team_id, self._person(user_id, stale.name, stale.locale, stale.tz), stale.fetched_at
+            )
         return self._person(user_id, user_id, None, None)
+
+    def _recent_person(self, team_id: str, user_id: str, now: datetime) -> Person | None:
+        """The profile this replica read or wrote less than a day ago, if it did."""
+        found = self._recent.get((team_id, user_id))
+        if found is None or now - found[1] >= users.FRESH_FOR:
+            return None
+        return found[0]
+
+    def _keep(self, team_id: str, person: Person, fetched_at: datetime) -> Person:
+        """Hold `person` in memory until a day after Slack described them."""
+        key = (team_id, person.user_id)
+        self._recent.pop(key, None)
+        if len(self._recent) >= REMEMBERED_AT_MOST:
+            del self._recent[next(iter(self._recent))]
+        self._recent[key] = (person, fetched_at)
+        return person
 
     def _person(self, user_id: str, name: str, locale: str | None, tz: str | None) -> Person:
         """A person, with the team defaults for whatever Slack did not say."""
@@ -110,4 +140,4 @@ class PeopleDirectory:
                 deleted=bool(profile.get("deleted")),
                 now=now,
             )
-        return self._person(profile["id"], name, locale, tz)
+        return self._keep(team_id, self._person(profile["id"], name, locale, tz), now)

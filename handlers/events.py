@@ -75,9 +75,10 @@ async def on_message(services: Services, team_id: str, event: dict[str, Any]) ->
     message = _seen_message(team_id, event)
     if message is None:
         return
-    await desk.note_message(message)
     if _asks_to_archive(event, message, services):
-        await archive(services, message)
+        await archive(services, message)  # which keeps the message with the record it files
+    else:
+        await desk.note_message(message)
 
 
 async def archive(services: Services, trigger: SeenMessage) -> None:
@@ -87,12 +88,13 @@ async def archive(services: Services, trigger: SeenMessage) -> None:
     completeness (the card says so), never the record.
     """
     fetched, partial = None, False
-    if not await services.activities.knows_thread_start(trigger.channel_id, trigger.thread_ts):
+    if not await services.activities.knows_thread_start(trigger):
         fetched = await _fetch_replies(services, trigger)
         partial = fetched is None
-    author = await services.people.known(trigger.team_id, trigger.user_id or "")
+    now = services.clock.now()
+    author = await services.people.known(trigger.team_id, trigger.user_id or "", now)
     await services.activities.archive_thread(
-        trigger, author.tz, services.clock.now(), fetched=fetched, history_partial=partial
+        trigger, author.tz, now, fetched=fetched, history_partial=partial
     )
 
 

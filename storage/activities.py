@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Activity
-from storage.upsert import insert_into
+from storage.upsert import dialect_of, insert_for
 
 DEFAULT_TYPE = "note"
 _FIXED_ON_UPDATE = {"created_at", "team_id", "channel_id", "thread_ts", "author_id", "source"}
@@ -48,28 +49,27 @@ async def upsert_thread_record(session: AsyncSession, draft: ActivityDraft, now:
     """
     values = asdict(draft) | {"created_at": now, "updated_at": now}
     values["activity_type"] = draft.activity_type or DEFAULT_TYPE
-    statement = insert_into(session, Activity).values(**values)
-    changed = {k: statement.excluded[k] for k in values if k not in _FIXED_ON_UPDATE}
+    upsert = _thread_upsert(dialect_of(session), draft.activity_type is None, draft.next_action is None)
+    # The row as stored, in the same statement; a copy already in the session takes its values.
+    return (await session.scalars(upsert, [values], execution_options={"populate_existing": True})).one()
+
+
+@cache
+def _thread_upsert(dialect: str, keep_type: bool, keep_due: bool) -> Any:
+    """The upsert of a thread's record, built once per shape: the values go in as parameters, so the
+    statement and its cache key are made once, not on every archive."""
+    statement = insert_for(dialect, Activity)
+    columns = [field.name for field in fields(ActivityDraft)] + ["created_at", "updated_at"]
+    changed = {name: statement.excluded[name] for name in columns if name not in _FIXED_ON_UPDATE}
     for kept in _KEPT_WHEN_UNSAID:
-        changed[kept] = func.coalesce(getattr(statement.excluded, kept), getattr(Activity, kept))
-    if draft.activity_type is None:
+        changed[kept] = func.coalesce(statement.excluded[kept], getattr(Activity, kept))
+    if keep_type:
         changed["activity_type"] = Activity.activity_type
-    if draft.next_action is None:  # the due date belongs to the next action it came with
+    if keep_due:  # the due date belongs to the next action it came with
         changed["due_at"] = Activity.due_at
-    await session.execute(
-        statement.on_conflict_do_update(index_elements=["team_id", "channel_id", "thread_ts"], set_=changed)
-    )
-    return (
-        await session.scalars(
-            select(Activity)
-            .where(
-                Activity.team_id == draft.team_id,
-                Activity.channel_id == draft.channel_id,
-                Activity.thread_ts == draft.thread_ts,
-            )
-            .execution_options(populate_existing=True)
-        )
-    ).one()
+    return statement.on_conflict_do_update(
+        index_elements=["team_id", "channel_id", "thread_ts"], set_=changed
+    ).returning(Activity)
 
 
 async def create_logged(session: AsyncSession, draft: ActivityDraft, now: datetime) -> Activity:
@@ -98,10 +98,28 @@ async def update_fields(session: AsyncSession, activity: Activity, now: datetime
     return activity
 
 
-async def set_card(session: AsyncSession, activity: Activity, channel_id: str, ts: str) -> None:
-    """Remember where the record's card was posted, so it is updated, never posted twice."""
-    activity.card_channel, activity.card_ts = channel_id, ts
-    await session.flush()
+async def set_permalink(session: AsyncSession, activity_id: int, permalink: str | None) -> None:
+    """Remember the link to the record's thread (nothing happens once the record is undone)."""
+    await session.execute(_SET_PERMALINK, {"record": activity_id, "link": permalink})
+
+
+async def set_card(session: AsyncSession, activity_id: int, channel_id: str, ts: str) -> None:
+    """Remember where the record's card was posted, so it is updated, never posted twice (nothing
+    happens once the record is undone)."""
+    await session.execute(_SET_CARD, {"record": activity_id, "card_at": channel_id, "card_is": ts})
+
+
+# Written after every card is sent: built once, through the table (one statement, no read; a copy of
+# the record already in a session is left as it was).
+_RECORDS = Activity.__table__
+_SET_PERMALINK = (
+    update(_RECORDS).where(_RECORDS.c.id == bindparam("record")).values(permalink=bindparam("link"))
+)
+_SET_CARD = (
+    update(_RECORDS)
+    .where(_RECORDS.c.id == bindparam("record"))
+    .values(card_channel=bindparam("card_at"), card_ts=bindparam("card_is"))
+)
 
 
 async def delete(session: AsyncSession, activity: Activity) -> None:

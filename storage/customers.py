@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.customers import best_match
@@ -57,9 +58,33 @@ async def list_names(session: AsyncSession, team_id: str, limit: int = 100) -> l
 
 async def named_in(session: AsyncSession, team_id: str, text: str) -> Customer | None:
     """The known customer whose name appears in `text` (the longest name wins)."""
+    return _named(await session.scalars(select(Customer).where(Customer.team_id == team_id)), text)
+
+
+async def of_channel_or_text(
+    session: AsyncSession, team_id: str, channel_id: str, text: str
+) -> Customer | None:
+    """`linked_to` the channel, else `named_in` the text: both answered by one read of the customers."""
+    link = and_(
+        ChannelLink.customer_id == Customer.id,
+        ChannelLink.team_id == team_id,
+        ChannelLink.channel_id == channel_id,
+    )
+    rows = (
+        await session.execute(
+            select(Customer, ChannelLink.channel_id)
+            .outerjoin(ChannelLink, link)
+            .where(Customer.team_id == team_id)
+        )
+    ).all()
+    linked = next((customer for customer, linked_channel in rows if linked_channel is not None), None)
+    return linked or _named((customer for customer, _ in rows), text)
+
+
+def _named(known: Iterable[Customer], text: str) -> Customer | None:
+    """The customer whose name appears in `text`, the longest name winning."""
     folded = text.casefold()
-    rows = await session.scalars(select(Customer).where(Customer.team_id == team_id))
-    matches = [c for c in rows if c.name_key and c.name_key in folded]
+    matches = [c for c in known if c.name_key and c.name_key in folded]
     return max(matches, key=lambda c: len(c.name_key), default=None)
 
 

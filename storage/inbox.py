@@ -339,10 +339,12 @@ class InboxRepository:
         await self._by_holder(event, claimed_until=None, lease_token=None, attempts=InboxEvent.attempts - 1)
 
     async def _by_holder(self, event: ClaimedEvent, **values: object) -> bool:
+        # The table, not the entity: one statement per event handled, with no ORM bookkeeping.
+        events = InboxEvent.__table__.c
         async with self._db.sessions.begin() as session:
             result = await session.execute(
-                update(InboxEvent)
-                .where(InboxEvent.id == event.id, InboxEvent.lease_token == event.lease_token)
+                update(InboxEvent.__table__)
+                .where(events.id == event.id, events.lease_token == event.lease_token)
                 .values(**values)
             )
         return bool(result.rowcount)

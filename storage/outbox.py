@@ -11,14 +11,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, case, delete, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import OUTBOX_WRITTEN, database_now
 from storage.models import OutboxMessage
-from storage.upsert import insert_into
+from storage.upsert import dialect_of, insert_for, insert_into
 
 PENDING, SENT, DEAD = "pending", "sent", "dead"
 
@@ -105,22 +106,28 @@ async def show(session: AsyncSession, message: Outgoing, now: datetime) -> None:
     Several changes before the worker gets to it become one post or one `chat.update` of the newest
     state, since the state is rendered when it is sent.
     """
-    statement = insert_into(session, OutboxMessage).values(**_new_row(message, now))
-    waiting = OutboxMessage.state == PENDING
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["dedupe_key"],
-            set_={
-                "kind": statement.excluded.kind,
-                "payload": statement.excluded.payload,
-                "version": OutboxMessage.version + 1,
-                "state": PENDING,
-                "due_at": case((waiting, OutboxMessage.due_at), else_=statement.excluded.due_at),
-                "pending_since": case((waiting, OutboxMessage.pending_since), else_=now),
-            },
-        )
-    )
+    await session.execute(_show_statement(dialect_of(session)), _new_row(message, now))
     session.info[OUTBOX_WRITTEN] = True
+
+
+@cache
+def _show_statement(dialect: str) -> Any:
+    """`show`'s upsert, built once: the row goes in as parameters (a message is shown on every change)."""
+    statement = insert_for(dialect, OutboxMessage.__table__)
+    waiting = OutboxMessage.state == PENDING
+    return statement.on_conflict_do_update(
+        index_elements=["dedupe_key"],
+        set_={
+            "kind": statement.excluded.kind,
+            "payload": statement.excluded.payload,
+            "version": OutboxMessage.version + 1,
+            "state": PENDING,
+            "due_at": case((waiting, OutboxMessage.due_at), else_=statement.excluded.due_at),
+            "pending_since": case(
+                (waiting, OutboxMessage.pending_since), else_=statement.excluded.pending_since
+            ),
+        },
+    )
 
 
 async def reshow(session: AsyncSession, key: str, now: datetime) -> bool:
@@ -246,24 +253,39 @@ async def complete(
     a deal card posted meanwhile) is found there again.
     """
     result = await session.execute(
-        update(OutboxMessage)
-        .where(_held(message))
-        .values(
-            sent_version=message.version,
-            thread_ts=message.thread_ts,
-            message_channel=channel,
-            message_ts=ts,
-            in_doubt=False,
-            attempts=0,
-            last_error=None,
-            sent_at=now,
-            due_at=now,
-            state=case((OutboxMessage.version == message.version, SENT), else_=PENDING),
-            **_RELEASED,
-        )
-        .execution_options(synchronize_session=False)
+        _COMPLETE,
+        {
+            "held_id": message.id,
+            "held_token": message.lease_token,
+            "shown_version": message.version,
+            "shown_thread": message.thread_ts,
+            "shown_channel": channel,
+            "shown_ts": ts,
+            "now": now,
+        },
     )
     return bool(result.rowcount)
+
+
+# `complete`, built once (every send ends with it): the table, so no ORM session is synchronised.
+_OUTBOX = OutboxMessage.__table__.c
+_COMPLETE = (
+    update(OutboxMessage.__table__)
+    .where(_OUTBOX.id == bindparam("held_id"), _OUTBOX.lease_token == bindparam("held_token"))
+    .values(
+        sent_version=bindparam("shown_version"),
+        thread_ts=bindparam("shown_thread"),
+        message_channel=bindparam("shown_channel"),
+        message_ts=bindparam("shown_ts"),
+        in_doubt=False,
+        attempts=0,
+        last_error=None,
+        sent_at=bindparam("now"),
+        due_at=bindparam("now"),
+        state=case((_OUTBOX.version == bindparam("shown_version"), SENT), else_=PENDING),
+        **_RELEASED,
+    )
+)
 
 
 async def retry_later(
@@ -330,11 +352,22 @@ async def listing(session: AsyncSession, *, dead: bool, limit: int = 500) -> lis
 
 
 async def requeue(session: AsyncSession, row_id: int, now: datetime) -> bool:
-    """Send a dead (or pending) row again from now on, with a fresh 24 h; False if there is no such row."""
+    """Send a dead (or pending) row again from now on, with a fresh 24 h; False if there is no such row.
+
+    A lease still running is left to its holder, who may be posting this very moment (and, having
+    been given the row for that long, does not ask again before it posts).
+    """
+    live = OutboxMessage.leased_until >= await database_now(session)
     result = await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == row_id, OutboxMessage.state != SENT)
-        .values(state=PENDING, due_at=now, pending_since=now, attempts=0, **_RELEASED)
+        .values(
+            state=PENDING,
+            due_at=now,
+            pending_since=now,
+            attempts=0,
+            **{column: case((live, getattr(OutboxMessage, column)), else_=None) for column in _RELEASED},
+        )
         .execution_options(synchronize_session=False)
     )
     session.info[OUTBOX_WRITTEN] = True

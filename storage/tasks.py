@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Task
-from storage.upsert import insert_into
+from storage.upsert import dialect_of, insert_for
 
 OPEN, DONE, CANCELLED = "open", "done", "cancelled"
 
@@ -31,16 +32,20 @@ async def of_subject(session: AsyncSession, team_id: str, kind: str, subject_id:
     return await session.scalar(query.with_for_update().execution_options(populate_existing=True))
 
 
-async def add(session: AsyncSession, values: dict[str, Any]) -> Task:
-    """A new task; an existing one about the same subject is returned instead (a concurrent writer)."""
-    await session.execute(
-        insert_into(session, Task)
-        .values(**values)
+async def create(session: AsyncSession, values: dict[str, Any]) -> int | None:
+    """A new task, written whole in one statement: its id, or None if one about the same subject exists."""
+    return await session.scalar(_create_statement(dialect_of(session)), values)
+
+
+@cache
+def _create_statement(dialect: str) -> Any:
+    """`create`'s insert, built once: the values go in as parameters (a task per record filed). The
+    table, not the entity: nothing reads the new task back."""
+    return (
+        insert_for(dialect, Task.__table__)
         .on_conflict_do_nothing(index_elements=["team_id", "kind", "subject_id"])
+        .returning(Task.__table__.c.id)
     )
-    task = await of_subject(session, values["team_id"], values["kind"], values["subject_id"])
-    assert task is not None
-    return task
 
 
 def close(task: Task | None, state: str, actor: str | None, now: datetime) -> None:

@@ -8,33 +8,64 @@ the retention period.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.conversation import SeenMessage
 from storage.models import SlackMessage
-from storage.upsert import insert_into
+from storage.upsert import dialect_of, insert_for
+
+_SEEN_COLUMNS = (
+    SlackMessage.team_id,
+    SlackMessage.channel_id,
+    SlackMessage.ts,
+    SlackMessage.thread_ts,
+    SlackMessage.user_id,
+    SlackMessage.is_bot,
+    SlackMessage.text,
+)
 
 
 async def save_message(session: AsyncSession, message: SeenMessage) -> None:
     """Store a message, or its new text when it was edited."""
-    statement = insert_into(session, SlackMessage).values(
-        team_id=message.team_id,
-        channel_id=message.channel_id,
-        ts=message.ts,
-        thread_ts=message.thread_ts,
-        user_id=message.user_id,
-        is_bot=message.is_bot,
-        text=message.text,
-        posted_at=message.posted_at,
-        archived=False,
-    )
+    await save_messages(session, [message])
+
+
+async def save_messages(session: AsyncSession, messages: list[SeenMessage]) -> None:
+    """Store several messages in one statement; of two copies of one message, the later one wins."""
+    latest = {(m.channel_id, m.ts): m for m in messages}
+    if not latest:
+        return
     await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["channel_id", "ts"],
-            set_={"text": statement.excluded.text, "thread_ts": statement.excluded.thread_ts},
-        )
+        _save_statement(dialect_of(session)),
+        [
+            {
+                "team_id": m.team_id,
+                "channel_id": m.channel_id,
+                "ts": m.ts,
+                "thread_ts": m.thread_ts,
+                "user_id": m.user_id,
+                "is_bot": m.is_bot,
+                "text": m.text,
+                "posted_at": m.posted_at,
+                "archived": False,
+            }
+            for m in latest.values()
+        ],
+    )
+
+
+@cache
+def _save_statement(dialect: str) -> Any:
+    """`save_messages`' upsert, built once. The table, not the entity: the rows go straight to the
+    driver, with no identity map to keep."""
+    statement = insert_for(dialect, SlackMessage.__table__)
+    return statement.on_conflict_do_update(
+        index_elements=["channel_id", "ts"],
+        set_={"text": statement.excluded.text, "thread_ts": statement.excluded.thread_ts},
     )
 
 
@@ -45,23 +76,32 @@ async def delete_message(session: AsyncSession, channel_id: str, ts: str) -> Non
     )
 
 
+async def has_message(session: AsyncSession, channel_id: str, ts: str) -> bool:
+    """Whether the message at `ts` is stored (a thread's first message, say)."""
+    found = await session.scalar(
+        select(SlackMessage.id).where(SlackMessage.channel_id == channel_id, SlackMessage.ts == ts).limit(1)
+    )
+    return found is not None
+
+
 async def thread_messages(session: AsyncSession, channel_id: str, thread_ts: str) -> list[SeenMessage]:
     """The thread's messages in posting order (the root first)."""
-    rows = await session.scalars(
-        select(SlackMessage)
+    # Columns, not entities: the messages are read once and never changed through the ORM.
+    rows = await session.execute(
+        select(*_SEEN_COLUMNS)
         .where(SlackMessage.channel_id == channel_id, SlackMessage.thread_ts == thread_ts)
         .order_by(SlackMessage.posted_at, SlackMessage.ts)
     )
-    return [
-        SeenMessage(r.team_id, r.channel_id, r.ts, r.thread_ts, r.user_id, r.is_bot, r.text) for r in rows
-    ]
+    return [SeenMessage(*row) for row in rows]
 
 
 async def mark_archived(session: AsyncSession, channel_id: str, thread_ts: str, archived: bool) -> None:
     """Keep (or release for purging) the messages of an archived thread."""
+    # The table, not the entity: no session copies to keep in step (the thread is read as columns).
+    messages = SlackMessage.__table__.c
     await session.execute(
-        update(SlackMessage)
-        .where(SlackMessage.channel_id == channel_id, SlackMessage.thread_ts == thread_ts)
+        update(SlackMessage.__table__)
+        .where(messages.channel_id == channel_id, messages.thread_ts == thread_ts)
         .values(archived=archived)
     )
 

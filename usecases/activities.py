@@ -110,11 +110,13 @@ class ActivityDesk:
         async with self._db.sessions.begin() as session:
             await threads.delete_message(session, channel_id, ts)
 
-    async def knows_thread_start(self, channel_id: str, thread_ts: str) -> bool:
-        """Whether the thread's first message is stored (else the thread began before the bot joined)."""
+    async def knows_thread_start(self, message: SeenMessage) -> bool:
+        """Whether the first message of `message`'s thread is stored, or is `message` itself (else the
+        thread began before the bot joined)."""
+        if message.ts == message.thread_ts:
+            return True
         async with self._db.sessions() as session:
-            stored = await threads.thread_messages(session, channel_id, thread_ts)
-        return any(m.ts == thread_ts for m in stored)
+            return await threads.has_message(session, message.channel_id, message.thread_ts)
 
     # filing
 
@@ -130,8 +132,8 @@ class ActivityDesk:
         """File the thread `trigger` belongs to (or `trigger` alone, at top level) as one record.
 
         `fetched` are messages read from Slack for a thread that began before the bot joined. One
-        transaction: the record, the thread marked archived, the lead's first contact if the owner
-        filed in the lead card's thread, and the cards to show.
+        transaction: `trigger` kept in the thread store, the record, the thread marked archived, the
+        lead's first contact if the owner filed in the lead card's thread, and the cards to show.
         """
         syntax = self._rules.archive_syntax
         request = parse_archive_request(plain_text(trigger.text), syntax)
@@ -141,15 +143,19 @@ class ActivityDesk:
             else None
         )
         async with self._db.sessions.begin() as session:
-            for message in fetched or []:
-                await threads.save_message(session, message)
+            # Slack's copy of a message is as new as the event's, or newer: it is written last.
+            await threads.save_messages(session, [trigger, *(fetched or [])])
             history = await threads.thread_messages(session, trigger.channel_id, trigger.thread_ts)
             human = [plain_text(m.text) for m in history if not m.is_bot]
             full_text = "\n".join(human)
+            # Cards are closeloop's own messages: a thread a person began is no card's (its start not
+            # stored, it may be).
+            root = next((m for m in history if m.ts == trigger.thread_ts), None)
+            under_card = root is None or root.is_bot
             # A reply in a lead card's thread is that lead's conversation: the record files against it.
-            lead = await leads.by_card(session, trigger.channel_id, trigger.thread_ts)
+            lead = await leads.by_card(session, trigger.channel_id, trigger.thread_ts) if under_card else None
             # …and a reply in a deal card's thread files against the deal, for its customer.
-            deal = await deals.by_card(session, trigger.channel_id, trigger.thread_ts)
+            deal = await deals.by_card(session, trigger.channel_id, trigger.thread_ts) if under_card else None
             deal_customer = await customers.get(session, deal.customer_id) if deal else None
             named = (
                 request.customer
@@ -178,8 +184,8 @@ class ActivityDesk:
             )
             record = await activities.upsert_thread_record(session, draft, now)
             if record.customer_id is None:
-                inferred = await customers.linked_to(session, trigger.team_id, trigger.channel_id) or (
-                    await customers.named_in(session, trigger.team_id, full_text)
+                inferred = await customers.of_channel_or_text(
+                    session, trigger.team_id, trigger.channel_id, full_text
                 )
                 if inferred is not None:
                     await activities.update_fields(session, record, now, customer_id=inferred.id)
@@ -190,7 +196,10 @@ class ActivityDesk:
                 await outbox.show(session, lead_card(lead), now)
             if deal is not None:
                 await self._deals.touched(session, deal, now)
-            await self._tasks.follow_up(session, record, now)
+            # The zone the handler read is the trigger's author's: the record's too, unless it is an
+            # earlier archiver's (filing a thread again keeps its first author).
+            record_tz = author_tz if record.author_id == trigger.user_id else None
+            await self._tasks.follow_up(session, record, now, author_tz=record_tz)
             unreadable = request.next_action if request.next_action and due is None else None
             await outbox.show(
                 session,

@@ -39,9 +39,19 @@ class TaskBook:
         self._rules = rules
         self._default_tz = default_tz
 
-    async def follow_up(self, session: AsyncSession, activity: Activity, now: datetime) -> None:
-        """An activity with a next action and a due date is its author's follow-up; without, none."""
-        task = await store.of_subject(session, activity.team_id, FOLLOW_UP, activity.id)
+    async def follow_up(
+        self, session: AsyncSession, activity: Activity, now: datetime, *, author_tz: str | None = None
+    ) -> None:
+        """An activity with a next action and a due date is its author's follow-up; without, none.
+
+        `author_tz`, when the caller knows it, spares reading the author's profile for the ladder.
+        """
+        # A record created at this very instant has no task yet (record numbers are never reused);
+        # should another filing of the same instant have made one, creating it finds it and goes on.
+        created_now = activity.created_at == now
+        task = (
+            None if created_now else await store.of_subject(session, activity.team_id, FOLLOW_UP, activity.id)
+        )
         if not (activity.next_action and activity.due_at):
             store.close(task, store.CANCELLED, None, now)
             return
@@ -49,6 +59,7 @@ class TaskBook:
         await self._keep(
             session,
             task,
+            owner_tz=author_tz,
             team_id=activity.team_id,
             kind=FOLLOW_UP,
             subject_id=activity.id,
@@ -171,45 +182,70 @@ class TaskBook:
         anchor: datetime,
         due: datetime,
         now: datetime,
+        owner_tz: str | None = None,
     ) -> None:
         """Create the task, or bring it up to date; a new owner or a new due time starts a new ladder.
 
         A closed item opens again when its subject asks for something new (another owner, due time or
-        action); filing the same thread again after Done leaves it done.
+        action); filing the same thread again after Done leaves it done. `owner_tz` is the owner's
+        zone when the caller knows it (else it is read when a ladder starts).
         """
         changed = task is None or (task.owner_id, task.anchor_at, task.title) != (owner_id, anchor, title)
         if task is not None and task.state == store.DONE and not changed:
             return
         restart = changed or task is None or task.state != store.OPEN
-        new = task is None
+        tz = (
+            (owner_tz or await users.zone_of(session, team_id, owner_id, self._default_tz)) if restart else ""
+        )
         if task is None:
-            task = await store.add(
+            values = {
+                "team_id": team_id,
+                "kind": kind,
+                "subject_id": subject_id,
+                "owner_id": owner_id,
+                "title": title,
+                "customer": customer,
+                "anchor_at": anchor,
+                "due_at": due,
+                "state": store.OPEN,
+                "step": 0,
+                "ladder_round": 0,
+                "told": [],
+                "created_at": now,
+                "updated_at": now,
+            }
+            if await store.create(session, values | self._ladder(kind, anchor, tz)) is not None:
+                return
+            # Another writer made it first: bring theirs up to date, as if it had been found.
+            found = await store.of_subject(session, team_id, kind, subject_id)
+            await self._keep(
                 session,
-                {
-                    "team_id": team_id,
-                    "kind": kind,
-                    "subject_id": subject_id,
-                    "owner_id": owner_id,
-                    "title": title,
-                    "customer": customer,
-                    "anchor_at": anchor,
-                    "due_at": due,
-                    "state": store.OPEN,
-                    "steps": [],
-                    "step": 0,
-                    "ladder_round": 0,
-                    "told": [],
-                    "created_at": now,
-                    "updated_at": now,
-                },
+                found,
+                team_id=team_id,
+                kind=kind,
+                subject_id=subject_id,
+                owner_id=owner_id,
+                title=title,
+                customer=customer,
+                anchor=anchor,
+                due=due,
+                now=now,
+                owner_tz=tz,
             )
+            return
         task.title, task.customer, task.due_at, task.updated_at = title, customer, due, now
         if restart:
-            steps = self._rules.ladders.for_kind(kind)
-            tz = await users.zone_of(session, team_id, owner_id, self._default_tz)
             task.owner_id, task.anchor_at, task.state = owner_id, anchor, store.OPEN
-            task.steps = [step.as_json() for step in steps]
+            ladder = self._ladder(kind, anchor, tz)
+            task.steps, task.next_step_at = ladder["steps"], ladder["next_step_at"]
             task.step, task.snoozed_until = 0, None
-            task.ladder_round = 0 if new else task.ladder_round + 1
+            task.ladder_round += 1
             task.acknowledged_by = task.acknowledged_at = task.closed_by = task.closed_at = None
-            task.next_step_at = steps[0].due(anchor, self._rules.calendar, tz) if steps else None
+
+    def _ladder(self, kind: str, anchor: datetime, tz: str) -> dict[str, object]:
+        """A new ladder's steps, copied from the rules file, and when its first step is due."""
+        steps = self._rules.ladders.for_kind(kind)
+        return {
+            "steps": [step.as_json() for step in steps],
+            "next_step_at": steps[0].due(anchor, self._rules.calendar, tz) if steps else None,
+        }

@@ -120,6 +120,14 @@ async def render_record_card(context: RenderContext, message: ClaimedMessage) ->
     payload = message.payload
     async with context.db.sessions() as session:
         activity = await activities.get(session, payload["activity_id"])
+        customer = (
+            await customers.get(session, activity.customer_id) if activity and activity.customer_id else None
+        )
+        choices = (
+            [(c.id, c.name) for c in await customers.list_names(session, activity.team_id)]
+            if activity and not customer
+            else []
+        )
     if activity is None:  # undone before its card went out
         reader = await _reader(context, message, payload["author"])
         text, blocks = render_undone(payload["activity_id"], payload["author"], reader.lang)
@@ -128,13 +136,6 @@ async def render_record_card(context: RenderContext, message: ClaimedMessage) ->
     if message.message_ts is not None:  # an update: a permalink the first send could not get, now
         await _fill_permalink(
             context, activity.id, activity.channel_id, activity.thread_ts, activity.permalink
-        )
-    async with context.db.sessions() as session:
-        customer = await customers.get(session, activity.customer_id) if activity.customer_id else None
-        choices = (
-            []
-            if customer
-            else [(c.id, c.name) for c in await customers.list_names(session, activity.team_id)]
         )
     card = ActivityCard(
         activity_id=activity.id,
@@ -156,12 +157,14 @@ async def render_record_card(context: RenderContext, message: ClaimedMessage) ->
 
 async def permalink_after_post(context: RenderContext, message: ClaimedMessage) -> None:
     """Once the card is out, the thread's permalink for the record: the card does not show it, so
-    the card never waits for it. Should Slack not answer now, the card's next update asks again."""
-    async with context.db.sessions() as session:
-        activity = await activities.get(session, message.payload["activity_id"])
-    if activity is not None:
+    the card never waits for it. Should Slack not answer now, the card's next update asks again.
+
+    Only after the first post: rendering an update asked already. A first card is posted in the
+    record's own thread, so the record need not be read for it.
+    """
+    if message.message_ts is None:
         await _fill_permalink(
-            context, activity.id, activity.channel_id, activity.thread_ts, activity.permalink
+            context, message.payload["activity_id"], message.channel, message.thread_ts, None
         )
 
 
@@ -178,16 +181,12 @@ async def _fill_permalink(
             raise
         return  # Slack will not say (a deleted thread): the record simply has no link
     async with context.db.sessions.begin() as session:
-        stored = await activities.get(session, activity_id)
-        if stored is not None:
-            stored.permalink = reply.get("permalink")
+        await activities.set_permalink(session, activity_id, reply.get("permalink"))
 
 
 async def remember_record_card(session: AsyncSession, message: ClaimedMessage, channel: str, ts: str) -> None:
     """The card's place, so an `#archive` in the card's thread and later edits find it."""
-    activity = await activities.get(session, message.payload["activity_id"])
-    if activity is not None:
-        await activities.set_card(session, activity, channel, ts)
+    await activities.set_card(session, message.payload["activity_id"], channel, ts)
 
 
 async def render_record_undone(context: RenderContext, message: ClaimedMessage) -> Rendered:

@@ -34,7 +34,7 @@ async def add_task(
     session: AsyncSession, number: int, owner: str, due_in: timedelta, kind: str = "follow_up"
 ) -> int:
     due_at = NOW + due_in
-    task = await store.add(
+    task_id = await store.create(
         session,
         {
             "team_id": TEAM,
@@ -53,7 +53,8 @@ async def add_task(
             "updated_at": NOW,
         },
     )
-    return task.id
+    assert task_id is not None
+    return task_id
 
 
 async def test_two_replicas_queue_one_card_per_rep_with_their_three_most_urgent(database: Database) -> None:

@@ -145,6 +145,20 @@ async def test_dead_letters_wait_for_a_person_to_retry_them(database: Database) 
     assert again.pending_since == NOW + timedelta(days=2)  # a fresh 24 h
 
 
+async def test_a_retry_asked_for_while_a_worker_holds_the_row_leaves_it_to_that_worker(
+    database: Database,
+) -> None:
+    async with database.sessions.begin() as session:
+        await outbox.send_once(session, dm(1), NOW)
+    [held] = await claim(database)
+    async with database.sessions.begin() as session:
+        assert await outbox.requeue(session, held.id, NOW)
+    assert await claim(database) == []  # nobody else may post it while the holder may be posting
+    async with database.sessions.begin() as session:
+        assert await outbox.complete(session, held, "D1", "1.1", NOW)
+    assert (await row(database, "dm:1")).state == "sent"
+
+
 async def test_one_message_per_channel_is_handed_out_at_a_time(database: Database) -> None:
     async with database.sessions.begin() as session:
         for n in range(3):
