@@ -19,6 +19,8 @@ from domain.approvals import MANAGER, NUMERIC_FACTS, StepRule, Test
 from domain.scoring import Comparison
 
 StepId = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+# The default chain's groups: a file may leave them out, and their steps then fall to the managers.
+DEFAULT_GROUPS = ("finance", "legal")
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 
 
@@ -193,15 +195,7 @@ class ApprovalRules(Strict):
         if len(set(ids)) != len(ids):
             raise ValueError("each step id must be unique")
         for step in self.steps:
-            if (
-                step.approvers != MANAGER
-                and step.approvers not in self.groups
-                and step.approvers
-                not in {
-                    "finance",
-                    "legal",
-                }
-            ):
+            if step.approvers not in (MANAGER, *self.groups, *DEFAULT_GROUPS):
                 raise ValueError(f"step {step.id}: no group {step.approvers!r} in approvals.groups")
             if step.all and step.approvers == MANAGER:
                 raise ValueError(f"step {step.id}: `all` needs a group; the manager step has one approver")

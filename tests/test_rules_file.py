@@ -258,3 +258,29 @@ def test_a_running_ladder_starts_from_the_rules_file_steps() -> None:
     )
     steps = rules.ladders.for_kind("lead_contact")
     assert [(s.rung, s.hours, s.working_days) for s in steps] == [("owner", 4, 0), ("director", 0, 2)]
+
+
+def test_an_approval_step_naming_no_known_group_or_two_tests_at_once_is_reported_with_its_line() -> None:
+    step = """
+[approvals]
+groups = { board = ["U1"] }
+
+[[approvals.steps]]
+id = "board"
+en = "Board"
+zh = "董事会"
+approvers = "{approvers}"
+when_any = [{test}]
+"""
+    unknown = step.replace("{approvers}", "boards").replace("{test}", "{ discount = { gt = 10 } }")
+    with pytest.raises(RulesError) as raised:
+        parse_rules(unknown, "rules.toml")
+    assert "no group 'boards' in approvals.groups" in str(raised.value)
+    both = step.replace("{approvers}", "board").replace(
+        "{test}", "{ discount = { gt = 10 }, amount = { gt = 5 } }"
+    )
+    with pytest.raises(RulesError) as raised:
+        parse_rules(both, "rules.toml")
+    assert str(raised.value).startswith(
+        "rules.toml:10: approvals.steps.0.when_any.0: a test names exactly one of"
+    )
