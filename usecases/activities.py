@@ -195,7 +195,7 @@ class ActivityDesk:
                 await self._leads.contacted_in(session, lead, trigger.user_id, now)
                 await outbox.show(session, lead_card(lead), now)
             if deal is not None:
-                await self._deals.touched(session, deal, now)
+                await self._deals.touched(session, deal, deal_customer.name if deal_customer else "", now)
             # The zone the handler read is the trigger's author's: the record's too, unless it is an
             # earlier archiver's (filing a thread again keeps its first author).
             record_tz = author_tz if record.author_id == trigger.user_id else None

@@ -178,18 +178,18 @@ class DealDesk:
             await self._changed(session, deal, customer.name if customer else "", now)
             return deal
 
-    async def touched(self, session: AsyncSession, deal: Deal, now: datetime) -> None:
-        """A record was filed against the deal (in the caller's transaction): its red line moves."""
+    async def touched(self, session: AsyncSession, deal: Deal, customer: str, now: datetime) -> None:
+        """A record was filed against the deal (in the caller's transaction, which has read the deal's
+        `customer` already): its red line moves."""
         deal.last_activity_at, deal.updated_at = now, now
-        customer = await customers.get(session, deal.customer_id)
-        await self._changed(session, deal, customer.name if customer else "", now)
+        await self._changed(session, deal, customer, now)
 
     async def reshow(self, session: AsyncSession, deal: Deal, now: datetime) -> None:
         """The deal's card shows something new (a quote's progress) without the deal changing."""
         await outbox.show(session, deal_card(deal), now)
 
     async def _changed(self, session: AsyncSession, deal: Deal, customer: str, now: datetime) -> None:
-        await self._tasks.deal(session, deal, customer, self._rules.deals.stale_days, now)
+        await self._tasks.deal(session, deal, customer, now)
         await outbox.show(session, deal_card(deal), now)
         await outbox.reshow(session, home_key(deal.owner_id), now)
 

@@ -561,8 +561,7 @@ class QuoteDesk:
             pending = await store.pending_requests_of(session, team_id, giver)
             for request in pending:
                 request.delegate_id = acting
-                await self._log_request(session, request, "delegated", acting, giver, now)
-                await self._rehand(session, request, now)
+                await self._change_hands(session, request, "delegated", acting, giver, now)
             await outbox.reshow(session, home_key(giver), now)
             return DelegationView(delegation.to_id, delegation.until_at, len(pending))
 
@@ -595,27 +594,13 @@ class QuoteDesk:
             if request.approver_id != delegation.from_id:
                 continue
             request.delegate_id = None
-            await self._log_request(
+            await self._change_hands(
                 session, request, "handed_back", delegation.from_id, delegation.to_id, now
             )
-            await self._rehand(session, request, now)
         await outbox.reshow(session, home_key(delegation.from_id), now)
         await outbox.reshow(session, home_key(delegation.to_id), now)
 
-    async def _rehand(self, session: AsyncSession, request: ApprovalRequest, now: datetime) -> None:
-        """A request changed hands: the new holder gets it (DM, item), every older copy updates."""
-        step = await store.step(session, request.step_id)
-        assert step is not None
-        version = await store.version_by_id(session, step.version_id)
-        assert version is not None
-        quote = await store.get(session, version.quote_id)
-        assert quote is not None
-        deal = await deal_store.get(session, quote.deal_id)
-        customer = await customers.get(session, deal.customer_id) if deal else None
-        await self._hand_to(session, request, quote, version, customer.name if customer else "", now, now)
-        await self._reshow_request(session, request, now)
-
-    async def _log_request(
+    async def _change_hands(
         self,
         session: AsyncSession,
         request: ApprovalRequest,
@@ -624,8 +609,9 @@ class QuoteDesk:
         other: str,
         now: datetime,
     ) -> None:
-        """A request changing hands, in the ledger: `delegated` names the delegate acting on behalf of
-        the approver; `handed_back` the approver taking it back from the delegate."""
+        """A request changed hands: the ledger says so (`delegated`: the delegate acting on behalf of
+        the approver; `handed_back`: the approver taking it back from the delegate), the new holder
+        gets it (DM, item), and every older copy of its DM updates."""
         step = await store.step(session, request.step_id)
         assert step is not None
         version = await store.version_by_id(session, step.version_id)
@@ -633,6 +619,10 @@ class QuoteDesk:
         quote = await store.get(session, version.quote_id)
         assert quote is not None
         await self._log(session, quote, version, step.step, kind, actor, now, on_behalf_of=other)
+        deal = await deal_store.get(session, quote.deal_id)
+        customer = await customers.get(session, deal.customer_id) if deal else None
+        await self._hand_to(session, request, quote, version, customer.name if customer else "", now, now)
+        await self._reshow_request(session, request, now)
 
     # shared
 

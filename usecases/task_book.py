@@ -99,10 +99,8 @@ class TaskBook:
         contacted = lead.first_contact_at is not None and task is not None and task.owner_id == lead.owner_id
         store.close(task, store.DONE if contacted else store.CANCELLED, actor, now)
 
-    async def deal(
-        self, session: AsyncSession, deal: Deal, customer: str, stale_days: int, now: datetime
-    ) -> None:
-        """An open deal is its owner's item from its red line on: `stale_days` after its last record.
+    async def deal(self, session: AsyncSession, deal: Deal, customer: str, now: datetime) -> None:
+        """An open deal is its owner's item from its red line on: `[deals] stale_days` after its last record.
 
         A new record moves the line (and starts the ladder over); a won or lost deal drops the item.
         """
@@ -110,7 +108,7 @@ class TaskBook:
         if deal.closed_at is not None:
             store.close(task, store.CANCELLED, None, now)
             return
-        red_line = deal.last_activity_at + timedelta(days=stale_days)
+        red_line = deal.last_activity_at + timedelta(days=self._rules.deals.stale_days)
         await self._keep(
             session,
             task,
