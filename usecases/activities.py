@@ -27,16 +27,12 @@ from storage.models import Activity
 from storage.outbox import Outgoing
 from usecases.deals import DealDesk
 from usecases.leads import LeadDesk, lead_card
+from usecases.refusal import Refusal
 from usecases.task_book import TaskBook
 
 
-class ActivityError(Exception):
-    """A change refused for a reason the person can act on (`code` picks the message)."""
-
-    def __init__(self, code: str, **params: object):
-        super().__init__(code)
-        self.code = code
-        self.params = params
+class ActivityError(Refusal):
+    """A change refused for a reason the person can act on."""
 
 
 @dataclass(frozen=True)

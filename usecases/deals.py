@@ -22,19 +22,15 @@ from storage import leads as lead_store
 from storage.db import Database
 from storage.models import Deal
 from storage.outbox import Outgoing
+from usecases.refusal import Refusal
 from usecases.task_book import TaskBook, home_key
 
 MAX_VALUE = Decimal("9999999999999999")  # what Numeric(18, 2) holds
 CURRENCY = re.compile(r"[A-Z]{3}")  # an ISO 4217 code
 
 
-class DealError(Exception):
-    """A deal operation refused for a reason the person can act on (`code` picks the message)."""
-
-    def __init__(self, code: str, **params: object):
-        super().__init__(code)
-        self.code = code
-        self.params = params
+class DealError(Refusal):
+    """A deal operation refused for a reason the person can act on."""
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from storage.db import Database
 from storage.models import LeadDecision, LeadRecord
 from storage.outbox import Outgoing
 from usecases.lead_input import LeadInput
+from usecases.refusal import Refusal
 from usecases.task_book import TaskBook, home_key
 
 # What callers read of a lead's audit trail, named here so they need not reach into storage.
@@ -63,13 +64,8 @@ _INTAKE_SCOPE = "leads"  # the `Idempotency-Key` namespace of lead intake
 _T = TypeVar("_T")
 
 
-class LeadError(Exception):
-    """A lead operation refused for a reason the person can act on (`code` picks the message)."""
-
-    def __init__(self, code: str, **params: object):
-        super().__init__(code)
-        self.code = code
-        self.params = params
+class LeadError(Refusal):
+    """A lead operation refused for a reason the person can act on."""
 
 
 def lead_card(lead: LeadRecord, channel: str | None = None) -> Outgoing:

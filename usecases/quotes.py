@@ -41,6 +41,7 @@ from storage.db import Database
 from storage.models import ApprovalEvent, ApprovalRequest, ApprovalStep, Deal, Delegation, Quote, QuoteVersion
 from storage.outbox import Outgoing
 from usecases.deals import CURRENCY, DealDesk
+from usecases.refusal import Refusal
 from usecases.task_book import TaskBook, home_key
 
 MAX_TOTAL = Decimal("9999999999999999")
@@ -48,13 +49,8 @@ DECISIONS: tuple[Decision, ...] = ("approve", "reject", "changes")
 _STEP_STATE = {"approve": store.APPROVED, "reject": store.REJECTED, "changes": store.CHANGES}
 
 
-class QuoteError(Exception):
-    """A quote operation refused for a reason the person can act on (`code` picks the message)."""
-
-    def __init__(self, code: str, **params: object):
-        super().__init__(code)
-        self.code = code
-        self.params = params
+class QuoteError(Refusal):
+    """A quote operation refused for a reason the person can act on."""
 
 
 def quote_number(quote_id: int, year: int) -> str:

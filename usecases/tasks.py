@@ -26,6 +26,7 @@ from storage.db import Database
 from storage.models import Task
 from storage.outbox import Outgoing
 from usecases.leads import LeadDesk, lead_card
+from usecases.refusal import Refusal
 from usecases.task_book import LEAD_CONTACT, home_key, todo_card_key
 
 TODO_JOB = "todo_card"
@@ -33,13 +34,8 @@ SWEEP_BATCH = 500
 CARD_BATCH = 500
 
 
-class TaskError(Exception):
-    """A button or command that cannot act; `code` names the catalogue sentence."""
-
-    def __init__(self, code: str, **params: object):
-        super().__init__(code)
-        self.code = code
-        self.params = params
+class TaskError(Refusal):
+    """A button or command about a to-do item that cannot act."""
 
 
 def escalation_key(task_id: int, ladder_round: int, step: int, reader: str) -> str:
