@@ -114,7 +114,7 @@ async def queue_messages(db: Database, reps: list[str], count: int, bot: Bot) ->
                 payload={
                     "reader": reader,
                     "key": "lead.dm_owner",
-                    "params": {"company": f"ACME {number}", "grade": "A"},
+                    "params": {"company": f"ACME {number}", "grade": "A", "days": 3},
                 },
             )
             if not await outbox.send_once(session, message, now):
