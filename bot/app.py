@@ -29,9 +29,12 @@ from handlers.events import event_handler
 from storage.db import Database
 from storage.inbox import InboxRepository, open_inbox_writer
 from usecases.activities import ActivityDesk
+from usecases.contracts import ContractDesk
 from usecases.deals import DealDesk
 from usecases.digests import DigestDesk
+from usecases.dunning import DunningDesk
 from usecases.leads import LeadDesk
+from usecases.payments import PaymentDesk
 from usecases.quotes import QuoteDesk
 from usecases.task_book import TaskBook
 from usecases.tasks import TaskDesk
@@ -167,6 +170,9 @@ def build_bot(
         digests=DigestDesk(database, rules, settings.closeloop_tz),
         deals=deals,
         quotes=QuoteDesk(database, rules, deals, book, settings.closeloop_tz),
+        contracts=ContractDesk(database, rules, book, settings.closeloop_tz),
+        payments=PaymentDesk(database, rules, book),
+        dunning=DunningDesk(database, rules, book),
         slack=client,
     )
     inbox = EventInbox(open_inbox_writer(database), clock)

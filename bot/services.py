@@ -12,9 +12,12 @@ from config.rules import Rules
 from config.settings import Settings
 from storage.db import Database
 from usecases.activities import ActivityDesk
+from usecases.contracts import ContractDesk
 from usecases.deals import DealDesk
 from usecases.digests import DigestDesk
+from usecases.dunning import DunningDesk
 from usecases.leads import LeadDesk
+from usecases.payments import PaymentDesk
 from usecases.quotes import QuoteDesk
 from usecases.tasks import TaskDesk
 
@@ -34,4 +37,7 @@ class Services:
     digests: DigestDesk
     deals: DealDesk
     quotes: QuoteDesk
+    contracts: ContractDesk
+    payments: PaymentDesk
+    dunning: DunningDesk
     slack: AsyncWebClient  # for work no Slack request started: scheduled jobs, webhook follow-ups

@@ -97,12 +97,23 @@ class LadderRules(Strict):
         ]
     )
 
+    # A signed contract with no payment `[contracts] unpaid_working_days` after the agreed date.
+    payment_missing: list[StepSpec] = Field(
+        default_factory=lambda: [StepSpec(tell="owner", hours=0), StepSpec(tell="manager", working_days=1)]
+    )
+    # A handover the new owner has not confirmed: their manager is told after 48 hours.
+    handover_unconfirmed: list[StepSpec] = Field(default_factory=lambda: [StepSpec(tell="manager", hours=48)])
+
     def for_kind(self, kind: str) -> tuple[Step, ...]:
-        """The steps a new ladder for an item of `kind` starts with."""
+        """The steps a new ladder for an item of `kind` starts with; items of other kinds (an invoice
+        to request, a dunning level, a customer-success call) are on a list with no ladder: their
+        reminders are their own."""
         specs = {
             "lead_contact": self.lead_not_contacted,
             "follow_up": self.follow_up_overdue,
             "deal_stale": self.deal_stale,
             "approval": self.approval_pending,
-        }[kind]
+            "payment_missing": self.payment_missing,
+            "handover": self.handover_unconfirmed,
+        }.get(kind, [])
         return tuple(spec.to_domain() for spec in specs)

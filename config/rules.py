@@ -25,6 +25,7 @@ from pydantic import (
     field_validator,
 )
 
+from config.contract_rules import ContractRules
 from config.daily_rules import DailyRules, LadderRules
 from config.deal_rules import ApprovalRules, DealRules
 from config.lead_rules import LeadRules
@@ -210,6 +211,7 @@ class Rules(Strict):
     ladders: LadderRules = LadderRules()
     deals: DealRules = DealRules()
     approvals: ApprovalRules = ApprovalRules()
+    contracts: ContractRules = ContractRules()
 
     @field_validator("signals")
     @classmethod

@@ -95,6 +95,11 @@ async def hand_back_delegations(services: Services, now: datetime) -> int:
     return await services.quotes.hand_back_expired(now)
 
 
+async def sweep_dunning(services: Services, now: datetime) -> int:
+    """Move each unpaid instalment whose dunning level changes by now: reads only those rows."""
+    return await services.dunning.sweep(now)
+
+
 async def audit_ladders(services: Services, now: datetime) -> int:
     """Say in the log when ladders fall behind (a step more than 5 minutes late): a stuck sweep shows."""
     late = await services.tasks.late_ladders(now)
@@ -136,6 +141,7 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob("widen_first_offers", widen_first_offers, Every(timedelta(minutes=1))),
     ScheduledJob("send_todo_cards", send_todo_cards, Every(timedelta(minutes=5))),
     ScheduledJob("sweep_ladders", sweep_ladders, Every(timedelta(minutes=1))),
+    ScheduledJob("sweep_dunning", sweep_dunning, Every(timedelta(minutes=5))),
     ScheduledJob("audit_ladders", audit_ladders, Every(timedelta(minutes=5))),
     ScheduledJob("hand_back_delegations", hand_back_delegations, Every(timedelta(minutes=5))),
     ScheduledJob("send_daily_digests", send_daily_digests, Every(timedelta(minutes=1))),

@@ -116,6 +116,10 @@ class Customer(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200))  # case-folded name, for matching
+    # What an invoice needs (税号, 开户行及账号), and the zone its payment days are counted in.
+    tax_id: Mapped[str | None] = mapped_column(String(64))
+    bank_account: Mapped[str | None] = mapped_column(String(200))
+    tz: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("team_id", "name_key", name="uq_customers_team_name"),)
@@ -398,6 +402,8 @@ class Task(Base):
     told: Mapped[list] = mapped_column(JSON, default=list)
     acknowledged_by: Mapped[str | None] = mapped_column(String(32))
     acknowledged_at: Mapped[datetime | None]
+    # A customer-success task asks one question when done: did it solve the customer's problem?
+    answer: Mapped[str | None] = mapped_column(String(8))  # yes, no
     closed_by: Mapped[str | None] = mapped_column(String(32))
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
@@ -584,3 +590,115 @@ class Delegation(Base):
     ended_at: Mapped[datetime | None]  # ended early, or handed back when it ran out
 
     __table_args__ = (Index("ix_delegations_team_from", "team_id", "from_id", "until_at"),)
+
+
+class Contract(Base):
+    """A contract (合同) made from an approved quote version when the customer signed it.
+
+    `missing` lists the customer fields an invoice needs and does not have: while it is not empty the
+    invoice request waits and finance holds a task naming them. `handover_id` is set while a handover
+    that gave it a new owner waits for their confirmation (its money is not in their figures yet).
+    """
+
+    __tablename__ = "contracts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str] = mapped_column(String(32))
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id"), unique=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("quote_versions.id"))
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    owner_id: Mapped[str] = mapped_column(String(32))
+    currency: Mapped[str] = mapped_column(String(3))
+    total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    paid: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0))
+    tz: Mapped[str] = mapped_column(String(64))  # the customer's zone: due dates are its days
+    signed_on: Mapped[date] = mapped_column(Date)
+    delivery_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    missing: Mapped[list] = mapped_column(JSON, default=list)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    handover_id: Mapped[int | None] = mapped_column(Integer)
+    signed_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "number", name="uq_contracts_team_number"),
+        Index("ix_contracts_team_owner", "team_id", "owner_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class Instalment(Base):
+    """One part of a contract's price, due on a day of the customer's calendar.
+
+    `level` is its dunning level (yellow, orange, red) as of the last sweep; `next_level_at` is when
+    it next changes, NULL once paid, indexed so that a sweep reads only what is about to change.
+    """
+
+    __tablename__ = "instalments"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    part: Mapped[str] = mapped_column(String(16))  # prepayment, remainder, full
+    amount: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    paid: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0))
+    due_on: Mapped[date] = mapped_column(Date)
+    level: Mapped[str | None] = mapped_column(String(8))
+    next_level_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)  # why it is late, in the rep's words
+    reason_by: Mapped[str | None] = mapped_column(String(32))
+    reason_at: Mapped[datetime | None]
+    paid_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("contract_id", "seq", name="uq_instalments_contract_seq"),
+        Index("ix_instalments_next_level", "next_level_at"),
+    )
+
+
+class Payment(Base):
+    """Money received (回款), from the API, Slack or an import; a reference is recorded once, ever."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    reference: Mapped[str] = mapped_column(String(128))
+    amount: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    paid_at: Mapped[datetime]
+    payer: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(8))  # api, slack, import
+    recorded_by: Mapped[str | None] = mapped_column(String(32))
+    applied: Mapped[list] = mapped_column(JSON, default=list)  # [{"instalment": seq, "amount": "…"}]
+    outstanding: Mapped[Decimal] = mapped_column(Numeric(18, 2))  # owed on the contract right after it
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "reference", name="uq_payments_team_reference"),
+        Index("ix_payments_contract", "contract_id"),
+        Index("ix_payments_team_paid", "team_id", "paid_at"),
+    )
+
+
+class Handover(Base):
+    """A leaving rep's work handed to someone else, and whether they have confirmed taking it."""
+
+    __tablename__ = "handovers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    from_id: Mapped[str] = mapped_column(String(32))
+    to_id: Mapped[str] = mapped_column(String(32))
+    by_id: Mapped[str] = mapped_column(String(32))
+    moved: Mapped[dict] = mapped_column(JSON, default=dict)  # how many of each kind, and which
+    state: Mapped[str] = mapped_column(String(12))  # pending, confirmed
+    created_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_handovers_team_to", "team_id", "to_id", "state"),)

@@ -19,6 +19,12 @@ from storage import tasks as store
 from storage.models import Activity, Deal, LeadRecord, Task
 
 FOLLOW_UP, LEAD_CONTACT, DEAL_STALE, APPROVAL = "follow_up", "lead_contact", "deal_stale", "approval"
+# What a contract puts on people's lists: finance's invoice request and first review, a customer field
+# an invoice needs, the owner's late instalment (dunning) and unpaid red line, the customer-success
+# calls after payment, and a handover waiting for its new owner's confirmation.
+INVOICE, FIRST_REVIEW, DUNNING, PAYMENT_MISSING = "invoice", "first_review", "dunning", "payment_missing"
+MISSING_FIELD = {"tax_id": "missing_tax_id", "bank_account": "missing_bank_account"}
+HANDOVER = "handover"
 FIRST_CONTACT_LIMIT = timedelta(hours=24)  # domain.md: a lead is contacted within 24 h
 
 
@@ -165,6 +171,53 @@ class TaskBook:
         tz = await users.zone_of(session, team_id, task.owner_id, self._default_tz)
         await outbox.reshow(session, home_key(task.owner_id), now)
         await outbox.reshow(session, todo_card_key(task.owner_id, now.astimezone(ZoneInfo(tz)).date()), now)
+
+    async def item(
+        self,
+        session: AsyncSession,
+        *,
+        team_id: str,
+        kind: str,
+        subject_id: int,
+        owner_id: str,
+        title: str,
+        customer: str | None,
+        due: datetime,
+        now: datetime,
+    ) -> None:
+        """An item a contract or a handover puts on someone's list, due at `due`; it climbs its kind's
+        ladder when the rules file gives it one (`[ladders] payment_missing`, `handover_unconfirmed`)."""
+        task = await store.of_subject(session, team_id, kind, subject_id)
+        await self._keep(
+            session,
+            task,
+            team_id=team_id,
+            kind=kind,
+            subject_id=subject_id,
+            owner_id=owner_id,
+            title=title,
+            customer=customer,
+            anchor=due,
+            due=due,
+            now=now,
+        )
+
+    async def settle(
+        self,
+        session: AsyncSession,
+        team_id: str,
+        kind: str,
+        subject_id: int,
+        actor: str | None,
+        now: datetime,
+    ) -> None:
+        """The item's subject no longer asks for it: done by `actor`, or cancelled when nobody did it
+        (a payment stops a dunning item); its owner's Home shows the change."""
+        task = await store.of_subject(session, team_id, kind, subject_id)
+        if task is None or task.state != store.OPEN:
+            return
+        store.close(task, store.DONE if actor else store.CANCELLED, actor, now)
+        await outbox.reshow(session, home_key(task.owner_id), now)
 
     async def _keep(
         self,
