@@ -30,7 +30,10 @@ RULES = Rules.model_validate(
             "directors": ["UDIR"],
             "reps": [{"user_id": "UALICE", "name": "Alice", "joined": "2024-01-01", "manager": "UBOSS"}],
         },
-        "approvals": {"groups": {"finance": ["UFIN"]}, "steps": [{"id": "manager", "en": "Manager", "zh": "主管"}]},
+        "approvals": {
+            "groups": {"finance": ["UFIN"]},
+            "steps": [{"id": "manager", "en": "Manager", "zh": "主管"}],
+        },
     }
 )
 
@@ -47,7 +50,9 @@ class Desks:
 
 async def signed(database: Database, terms: PaymentTerms) -> Desks:
     desks = Desks(database)
-    deal = await desks.deals.open(TEAM, "UALICE", DealForm("ACME", "Pumps", Decimal(1000), "CNY", "quote"), SIGNED)
+    deal = await desks.deals.open(
+        TEAM, "UALICE", DealForm("ACME", "Pumps", Decimal(1000), "CNY", "quote"), SIGNED
+    )
     content = QuoteContent("CNY", lump_sum=Decimal(100000), terms=terms)
     submitted = await desks.quotes.submit(TEAM, "UALICE", content, SIGNED, deal_id=deal.id)
     async with database.sessions() as session:
@@ -75,7 +80,11 @@ async def test_signing_makes_the_schedule_and_finance_items(database: Database) 
     assert (second.amount, second.due_on) == (Decimal("70000.00"), date(2027, 1, 6))
     kinds = {(t.kind, t.owner_id) for t in await rows(database, Task) if t.state == "open"}
     # The customer has no tax ID or bank account yet: finance is told what is missing, no invoice.
-    assert {("missing_tax_id", "UFIN"), ("missing_bank_account", "UFIN"), ("payment_missing", "UALICE")} <= kinds
+    assert {
+        ("missing_tax_id", "UFIN"),
+        ("missing_bank_account", "UFIN"),
+        ("payment_missing", "UALICE"),
+    } <= kinds
     assert not any(kind == "invoice" for kind, _ in kinds)
     with pytest.raises(ContractError, match="already_signed"):
         await desks.contracts.sign(TEAM, Signing("Q-2026-0001"), "UALICE", SIGNED)
@@ -130,7 +139,9 @@ async def test_levels_move_once_each_and_a_payment_stops_them(database: Database
     )
     [instalment] = await rows(database, Instalment)
     assert instalment.level == "red"
-    await desks.contracts.record_reason(instalment.id, "UALICE", "customer's budget frozen until Feb", SIGNED + timedelta(days=60))
+    await desks.contracts.record_reason(
+        instalment.id, "UALICE", "customer's budget frozen until Feb", SIGNED + timedelta(days=60)
+    )
     await desks.dunning.sweep(SIGNED + timedelta(days=60))
     [instalment] = await rows(database, Instalment)
     assert instalment.level == "orange" and instalment.next_level_at is None
