@@ -113,6 +113,7 @@ class SuccessRules:
 
 
 SATISFACTION, USAGE_CHECK, RENEWAL = "cs_satisfaction", "cs_usage", "cs_renewal"
+SUCCESS_KINDS = (SATISFACTION, USAGE_CHECK, RENEWAL)  # done asks: did it solve the customer's problem?
 
 
 def success_dates(

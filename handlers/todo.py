@@ -35,8 +35,13 @@ SNOOZE_DAY = timedelta(days=1)
 
 
 def _task_and_day(value: str) -> tuple[int, str | None]:
-    task_id, _, day = value.partition("|")
-    return int(task_id), day or None
+    task_id, _, rest = value.partition("|")
+    return int(task_id), rest.partition("|")[0] or None
+
+
+def _answer(value: str) -> str | None:
+    """A customer-success item's Done carries the answer to its question (`yes` / `no`) last."""
+    return value.split("|")[2] if value.count("|") >= 2 else None
 
 
 def pause_until(pause: str, now: datetime, person: Person, services: Services) -> datetime:
@@ -98,7 +103,8 @@ def register(app: AsyncApp, services: Services) -> None:
         person: Person, action: dict[str, Any], _body: dict[str, Any], _client: AsyncWebClient
     ) -> None:
         task_id, day = _task_and_day(action["value"])
-        await desk.done(task_id, person.user_id, services.clock.now(), card_day=day)
+        answer = _answer(action["value"])
+        await desk.done(task_id, person.user_id, services.clock.now(), card_day=day, answer=answer)
 
     @on_click(ACTION_SNOOZE)
     async def snooze(

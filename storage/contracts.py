@@ -117,3 +117,9 @@ async def all_instalments(session: AsyncSession) -> list[Instalment]:
 
 def outstanding(instalment: Instalment) -> Decimal:
     return instalment.amount - instalment.paid
+
+
+async def of_deal(session: AsyncSession, deal_id: int) -> list[Contract]:
+    return list(
+        await session.scalars(select(Contract).where(Contract.deal_id == deal_id).order_by(Contract.id))
+    )

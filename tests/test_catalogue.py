@@ -38,6 +38,7 @@ TYPED_WORDS = {
     "pdf",
     "until",  # /closeloop delegate @someone until 2026-12-10
     "off",
+    "signed",  # /closeloop contract signed Q-…
 }
 # zh entries that may be pure ASCII although the English has words.
 ASCII_ZH_ALLOWED = {"ok", "OK"}

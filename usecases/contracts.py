@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.rules import Rules
 from domain.contracts import add_months, schedule
-from domain.dunning import unpaid_red_line
+from domain.dunning import Level, unpaid_red_line
 from domain.quotes import QuoteContent
 from storage import contracts as store
 from storage import customers, deals, outbox, users
@@ -26,6 +27,7 @@ from storage.db import Database
 from storage.models import Contract, Customer, Deal, Instalment
 from storage.outbox import Outgoing
 from usecases.deals import deal_card
+from usecases.dunning import dunning_key
 from usecases.refusal import Refusal
 from usecases.task_book import FIRST_REVIEW, INVOICE, MISSING_FIELD, PAYMENT_MISSING, TaskBook, home_key
 
@@ -34,6 +36,15 @@ MAX_REASON = 1000
 
 class ContractError(Refusal):
     """A contract operation refused for a reason the person can act on."""
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A contract just made, with its schedule, for the signer's answer."""
+
+    contract: Contract
+    quote_number: str
+    instalments: tuple[Instalment, ...]
 
 
 @dataclass(frozen=True)
@@ -57,10 +68,10 @@ def invoice_message(contract: Contract, reader: str) -> Outgoing:
 
 
 def missing_message(contract: Contract, reader: str) -> Outgoing:
-    """Finance's DM naming the fields an invoice needs, with a button to fill them in."""
-    fields = ",".join(contract.missing)
+    """Finance's DM naming the fields an invoice needs, with a button to fill them in; shown again,
+    once they are added, without it."""
     return Outgoing(
-        key=f"contract-missing:{contract.id}:{fields}",
+        key=f"contract-missing:{contract.id}",
         kind="contract_note",
         team_id=contract.team_id,
         channel=reader,
@@ -85,7 +96,7 @@ class ContractDesk:
         """Who handles invoices: the `[contracts] finance` group, else the managers."""
         return self._rules.approvals.group(self._rules.contracts.finance) or self._rules.leads.manager_ids
 
-    async def sign(self, team_id: str, signing: Signing, by: str, now: datetime) -> Contract:
+    async def sign(self, team_id: str, signing: Signing, by: str, now: datetime) -> Signed:
         """The customer signed the quote's approved version: make its contract (once; signing again
         answers with the contract already made)."""
         async with self._db.sessions.begin() as session:
@@ -97,8 +108,7 @@ class ContractDesk:
                 raise ContractError(
                     "contract.error.already_signed", number=quote.number, contract=existing.number
                 )
-            if by != quote.owner_id and by not in self._rules.leads.manager_ids:
-                raise ContractError("contract.error.not_yours", owner=quote.owner_id)
+            self.check_signer(quote.owner_id, by)
             if quote.state != quote_store.APPROVED:
                 raise ContractError("contract.error.not_approved", number=quote.number)
             version = await quote_store.version(session, quote.id, quote.version)
@@ -112,6 +122,13 @@ class ContractDesk:
             if delivery_on < signed_on:
                 raise ContractError("contract.error.delivery_before_signing")
             parts = schedule(content.total, content.terms, signed_on, delivery_on)
+            # A new instalment's level is the sweep's to work out, at once: one may be due today.
+            rows = [
+                Instalment(
+                    seq=p.seq, part=p.part, amount=p.amount, paid=0, due_on=p.due_on, next_level_at=now
+                )
+                for p in parts
+            ]
             contract = await store.add(
                 session,
                 Contract(
@@ -123,7 +140,7 @@ class ContractDesk:
                     customer_id=customer.id,
                     owner_id=quote.owner_id,
                     currency=content.currency,
-                    total=sum((p.amount for p in parts), start=content.total * 0),
+                    total=sum((p.amount for p in parts), Decimal(0)),
                     paid=0,
                     tz=tz,
                     signed_on=signed_on,
@@ -134,13 +151,7 @@ class ContractDesk:
                     created_at=now,
                     updated_at=now,
                 ),
-                # A new instalment's level is the sweep's to work out, at once: one may be due today.
-                [
-                    Instalment(
-                        seq=p.seq, part=p.part, amount=p.amount, paid=0, due_on=p.due_on, next_level_at=now
-                    )
-                    for p in parts
-                ],
+                rows,
             )
             await self._close_deal_won(session, deal, now)
             await self._finance_items(session, contract, customer, now)
@@ -158,15 +169,56 @@ class ContractDesk:
             )
             await outbox.show(session, deal_card(deal), now)
             await outbox.reshow(session, home_key(contract.owner_id), now)
-            return contract
+            return Signed(contract, quote.number, tuple(rows))
+
+    def check_signer(self, owner_id: str, user_id: str) -> None:
+        """Only the quote's owner or a manager records a signature."""
+        if user_id != owner_id and user_id not in self._rules.leads.manager_ids:
+            raise ContractError("contract.error.not_yours", owner=owner_id)
+
+    async def quote_owner(self, team_id: str, number: str) -> str:
+        """Whose quote `number` is, for the Customer signed button's check before its form opens."""
+        async with self._db.sessions() as session:
+            quote = await quote_store.by_number(session, team_id, number)
+        if quote is None:
+            raise ContractError("contract.error.unknown_quote", number=number)
+        return quote.owner_id
+
+    async def missing_for(self, contract_id: int, user_id: str) -> list[str]:
+        """The fields finance still has to add (empty: nothing is missing any more)."""
+        self._check_finance(user_id)
+        async with self._db.sessions() as session:
+            contract = await store.get(session, contract_id)
+        if contract is None:
+            raise ContractError("contract.error.unknown", number=str(contract_id))
+        return list(contract.missing)
+
+    def _check_finance(self, user_id: str) -> None:
+        if user_id not in self.finance_ids() and user_id not in self._rules.leads.manager_ids:
+            raise ContractError("contract.error.not_finance")
+
+    async def check_reason_writer(self, instalment_id: int, user_id: str) -> None:
+        """Only the owner (or their manager) writes why a payment is late."""
+        async with self._db.sessions() as session:
+            await self._late_instalment(session, instalment_id, user_id)
+
+    async def _late_instalment(
+        self, session: AsyncSession, instalment_id: int, user_id: str, *, lock: bool = False
+    ) -> tuple[Instalment, Contract]:
+        instalment = await store.instalment(session, instalment_id, for_update=lock)
+        if instalment is None:
+            raise ContractError("contract.error.unknown", number=str(instalment_id))
+        contract = await store.get(session, instalment.contract_id)
+        if user_id != contract.owner_id and user_id not in self._rules.leads.managers_of(contract.owner_id):
+            raise ContractError("contract.error.not_yours", owner=contract.owner_id)
+        return instalment, contract
 
     async def supply_details(
         self, contract_id: int, by: str, values: dict[str, str], now: datetime
     ) -> Contract:
         """Finance filled in what the customer lacked: the invoice request goes ahead once nothing is
         missing. Only finance (or a manager) may; an empty answer is refused field by field."""
-        if by not in self.finance_ids() and by not in self._rules.leads.manager_ids:
-            raise ContractError("contract.error.not_finance")
+        self._check_finance(by)
         async with self._db.sessions.begin() as session:
             contract = await store.get(session, contract_id, for_update=True)
             if contract is None:
@@ -203,6 +255,8 @@ class ContractDesk:
         if contract.missing:
             await outbox.send_once(session, missing_message(contract, holder), now)
             return
+        if actor is not None:  # the fields were just added: the DM that asked for them says so
+            await outbox.reshow(session, f"contract-missing:{contract.id}", now)
         tz = ZoneInfo(contract.tz)
         day_end = datetime.combine(now.astimezone(tz).date() + timedelta(days=1), datetime.min.time(), tz)
         await self._item(session, contract, customer, INVOICE, holder, now, now)
@@ -249,14 +303,11 @@ class ContractDesk:
         if not text:
             raise ContractError("contract.error.reason_required")
         async with self._db.sessions.begin() as session:
-            instalment = await store.instalment(session, instalment_id, for_update=True)
-            if instalment is None:
-                raise ContractError("contract.error.unknown", number=str(instalment_id))
-            contract = await store.get(session, instalment.contract_id)
-            if by != contract.owner_id and by not in self._rules.leads.managers_of(contract.owner_id):
-                raise ContractError("contract.error.not_yours", owner=contract.owner_id)
+            instalment, contract = await self._late_instalment(session, instalment_id, by, lock=True)
             instalment.reason, instalment.reason_by, instalment.reason_at = text[:MAX_REASON], by, now
             if instalment.amount > instalment.paid:
                 instalment.next_level_at = now  # the sweep takes it off red at once
+            # The owner's red DM shows the reason instead of asking for it.
+            await outbox.reshow(session, dunning_key(instalment.id, Level.RED, contract.owner_id), now)
             await outbox.reshow(session, home_key(contract.owner_id), now)
             return instalment

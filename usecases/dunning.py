@@ -29,10 +29,15 @@ BATCH = 200
 OWNER, MANAGER, DIRECTOR = "owner", "manager", "director"
 
 
+def dunning_key(instalment_id: int, level: str, reader: str) -> str:
+    """The key of one person's DM about one level of one instalment: told once, ever."""
+    return f"dunning:{instalment_id}:{level}:{reader}"
+
+
 def dunning_message(team_id: str, instalment_id: int, level: str, reader: str, role: str) -> Outgoing:
     """One person told that an instalment reached a level: once per (instalment, level, person)."""
     return Outgoing(
-        key=f"dunning:{instalment_id}:{level}:{reader}",
+        key=dunning_key(instalment_id, level, reader),
         kind="dunning",
         team_id=team_id,
         channel=reader,

@@ -13,11 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.approvals import ChainStep, Reason, risk_reasons
 from domain.quotes import Change, QuoteContent
+from storage import contracts as contract_store
 from storage import customers
 from storage import deals as deal_store
 from storage import quotes as store
 from storage.db import Database
 from storage.models import ApprovalRequest, ApprovalStep, Deal, Quote, QuoteVersion
+from usecases.contract_views import ContractView, contract_view
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,10 @@ class DealView:
     deal: Deal
     customer: str
     quotes: tuple[VersionView, ...]
+    contracts: tuple[ContractView, ...] = ()
+
+    def contract_of(self, quote_id: int) -> ContractView | None:
+        return next((c for c in self.contracts if c.contract.quote_id == quote_id), None)
 
 
 @dataclass(frozen=True)
@@ -116,4 +122,5 @@ async def read_deal(db: Database, deal_id: int) -> DealView | None:
             version = await store.version(session, quote.id, quote.version)
             if version is not None:
                 views.append(await version_view(session, version))
-    return DealView(deal, customer.name if customer else "", tuple(views))
+        signed = [await contract_view(session, c) for c in await contract_store.of_deal(session, deal.id)]
+    return DealView(deal, customer.name if customer else "", tuple(views), tuple(signed))

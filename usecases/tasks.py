@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.rules import Rules
 from domain.cadence import DailyAt, local_instant
+from domain.contracts import SUCCESS_KINDS
 from domain.ladders import Step, ladder_from_json
 from domain.todo import OpenItem, TodoList, rank
 from storage import job_runs, outbox, users
@@ -234,10 +235,23 @@ class TaskDesk:
 
     # buttons
 
-    async def done(self, task_id: int, user_id: str, now: datetime, card_day: str | None = None) -> Task:
-        """The owner did it: a follow-up closes, a lead is marked contacted; the card updates in place."""
+    async def done(
+        self,
+        task_id: int,
+        user_id: str,
+        now: datetime,
+        card_day: str | None = None,
+        answer: str | None = None,
+    ) -> Task:
+        """The owner did it: a follow-up closes, a lead is marked contacted; the card updates in place.
+        A customer-success call records whether it solved the customer's problem (`answer`)."""
         async with self._db.sessions.begin() as session:
             task = await self._owned(session, task_id, user_id)
+            if task.kind in SUCCESS_KINDS:
+                if answer not in ("yes", "no"):
+                    raise TaskError("task.answer_required")
+                if task.state == store.OPEN:
+                    task.answer = answer
             if task.kind == LEAD_CONTACT:
                 lead = await lead_store.get(session, task.subject_id, for_update=True)
                 if lead is not None and lead.first_contact_at is None and lead.owner_id == user_id:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.i18n import archive, cli, common, console, daily, deals, digest, home, leads, quote_pdf
+from bot.i18n import archive, cli, common, console, contracts, daily, deals, digest, home, leads, quote_pdf
 from bot.i18n.plural import Entry, Plural
 
 Lang = Literal["en", "zh"]
@@ -23,6 +23,7 @@ CATALOGUE: dict[str, Entry] = {
     **console.ENTRIES,
     **daily.ENTRIES,
     **deals.ENTRIES,
+    **contracts.ENTRIES,
     **home.ENTRIES,
     **digest.ENTRIES,
     **leads.ENTRIES,

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import t
+from bot.render.contracts import card_lines, sign_button
 from bot.render.dates import format_day, format_moment
 from bot.render.money import format_money
 from bot.render.quotes import total_of
@@ -62,7 +63,22 @@ def render_deal_card(view: DealView, rules: Rules, lang: str, tz: str) -> tuple[
             )
             for q in view.quotes
         ]
+    if view.contracts:
+        body.append(t(lang, "contract.card.heading"))
+        body += [line for contract in view.contracts for line in card_lines(contract, lang)]
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="\n".join(body)))]
+    # An approved version the customer has not signed yet: one click makes its contract.
+    signable = [
+        q.quote.number
+        for q in view.quotes
+        if q.quote.state == "approved" and view.contract_of(q.quote.id) is None
+    ]
+    if signable:
+        blocks.append(
+            ActionsBlock(
+                block_id=f"deal-sign-{deal.id}", elements=[sign_button(n, lang) for n in signable[:5]]
+            )
+        )
     notes = [t(lang, "deal.card.from_lead", lead=deal.lead_id)] if deal.lead_id else []
     if deal.closed_at is not None:
         notes.append(t(lang, "deal.card.closed", when=format_moment(deal.closed_at, tz, lang)))

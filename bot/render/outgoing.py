@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import t
 from bot.people import PeopleDirectory, Person
 from bot.render.activity_card import ActivityCard, render_card, render_undone
+from bot.render.contracts import render_contract_note, render_dunning
 from bot.render.dates import format_day
 from bot.render.deal_card import render_deal_card
 from bot.render.digest import render_details, render_summary
@@ -36,6 +37,7 @@ from storage import leads as lead_store
 from storage import tasks as task_store
 from storage.db import Database
 from storage.outbox import ClaimedMessage
+from usecases.contract_views import read_contract, read_instalment
 from usecases.digests import queue_details
 from usecases.home import home_contents
 from usecases.quote_views import read_deal, read_request, read_version
@@ -448,6 +450,30 @@ async def render_quote_pdf_message(context: RenderContext, message: ClaimedMessa
     )
 
 
+async def render_contract_note_message(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """Finance's DM about a signed contract: the invoice request, or the field it still needs."""
+    payload = message.payload
+    reader = await _reader(context, message, payload["reader"])
+    view = await read_contract(context.db, payload["contract_id"])
+    if view is None:
+        return Rendered(t(reader.lang, "contract.error.unknown", number=payload["contract_id"]))
+    text, blocks = render_contract_note(view, payload["note"], reader.lang)
+    return Rendered(text, blocks)
+
+
+async def render_dunning_message(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """A dunning level told to one person, as things stand when it is sent (or shown again)."""
+    payload = message.payload
+    reader = await _reader(context, message, payload["reader"])
+    found = await read_instalment(context.db, payload["instalment_id"])
+    if found is None:
+        return Rendered(t(reader.lang, "contract.error.unknown", number=payload["instalment_id"]))
+    view, instalment = found
+    today = context.now().astimezone(ZoneInfo(view.contract.tz)).date()
+    text, blocks = render_dunning(view, instalment, payload["level"], payload["role"], reader.lang, today)
+    return Rendered(text, blocks)
+
+
 MESSAGE_KINDS: dict[str, MessageKind] = {
     "record_card": MessageKind(
         render_record_card,
@@ -472,4 +498,6 @@ MESSAGE_KINDS: dict[str, MessageKind] = {
     "quote_outcome": MessageKind(render_quote_outcome),
     "quote_pdf": MessageKind(render_quote_pdf_message, uploads=True),
     "quote_submitted": MessageKind(render_quote_submitted),
+    "contract_note": MessageKind(render_contract_note_message),
+    "dunning": MessageKind(render_dunning_message),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -22,12 +23,24 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import t
-from bot.render.dates import format_clock, format_moment
+from bot.render.contracts import ACTION_DETAILS, reason_button
+from bot.render.dates import format_clock, format_day, format_moment
+from domain.contracts import SUCCESS_KINDS
 from storage.models import Task
 
 # An approval on the list is decided with the approver's DM's own buttons (bot.render.quotes).
 ACTION_APPROVE, ACTION_REJECT, ACTION_CHANGES = "approval_approve", "approval_reject", "approval_changes"
 ACTION_DONE = "todo_done"
+# Items a contract puts on a list, each read as "what — contract number — customer".
+CONTRACT_KINDS = (
+    "invoice",
+    "first_review",
+    "missing_tax_id",
+    "missing_bank_account",
+    "dunning",
+    "payment_missing",
+    *SUCCESS_KINDS,
+)
 ACTION_SNOOZE = "todo_snooze"
 ACTION_LOG = "todo_log"
 ACTION_ACKNOWLEDGE = "ladder_acknowledge"
@@ -54,6 +67,8 @@ def what(task: Task, lang: str) -> str:
         return t(lang, "todo.what.approval", number=task.title, customer=customer)
     if task.kind == "deal_stale":
         return t(lang, "todo.what.deal_stale", title=task.title, customer=customer)
+    if task.kind in CONTRACT_KINDS:
+        return t(lang, f"todo.what.{task.kind}", number=task.title, customer=customer)
     return t(lang, "todo.what.follow_up", action=task.title, customer=customer)
 
 
@@ -65,6 +80,10 @@ def lateness(task: Task, now: datetime, lang: str, tz: str) -> str:
         return t(lang, "todo.late.approval", age=format_age(now - task.anchor_at, lang))
     if task.kind == "deal_stale" and task.due_at <= now:
         return t(lang, "todo.late.deal_stale", age=format_age(now - task.due_at, lang))
+    if task.kind == "dunning" and task.due_at <= now:
+        return t(lang, "todo.late.dunning", age=format_age(now - task.due_at, lang))
+    if task.due_at.astimezone(ZoneInfo(tz)).date() > now.astimezone(ZoneInfo(tz)).date():
+        return t(lang, "todo.late.due_on", day=format_day(task.due_at.astimezone(ZoneInfo(tz)).date(), lang))
     if task.due_at <= now:
         return t(lang, "todo.late.overdue", age=format_age(now - task.due_at, lang))
     return t(lang, "todo.late.due_today", time=format_clock(task.due_at, tz))
@@ -73,7 +92,10 @@ def lateness(task: Task, now: datetime, lang: str, tz: str) -> str:
 def state_line(task: Task, now: datetime, lang: str, tz: str) -> str | None:
     """What became of an item since the card went out; None while it is still open and awake."""
     if task.state == "done":
-        return t(lang, "todo.state.done", user=task.closed_by or task.owner_id)
+        key = {"yes": "todo.state.solved", "no": "todo.state.unsolved"}.get(
+            task.answer or "", "todo.state.done"
+        )
+        return t(lang, key, user=task.closed_by or task.owner_id)
     if task.state != "open":
         return t(lang, "todo.state.closed")
     if task.snoozed_until is not None and task.snoozed_until > now:
@@ -147,8 +169,26 @@ def _item_buttons(task: Task, day: str | None, lang: str) -> list[ButtonElement]
     snooze = ButtonElement(text=t(lang, "todo.button.snooze"), action_id=ACTION_SNOOZE, value=value)
     if task.kind == "approval":
         return [*approval_buttons(task.subject_id, lang), snooze]
-    if task.kind == "deal_stale":
+    if task.kind in ("deal_stale", "payment_missing", "handover"):
         return [snooze]
+    if task.kind == "dunning":  # ends with the payment; the reason takes it off red
+        return [reason_button(task.subject_id, lang), snooze]
+    if task.kind in ("missing_tax_id", "missing_bank_account"):
+        details = ButtonElement(
+            text=t(lang, "contract.button.details"), action_id=ACTION_DETAILS, value=str(task.subject_id)
+        )
+        return [details, snooze]
+    if task.kind in SUCCESS_KINDS:  # done asks one question: did it solve the customer's problem?
+        return [
+            ButtonElement(
+                text=t(lang, "todo.button.solved"),
+                action_id=ACTION_DONE,
+                value=f"{value}|yes",
+                style="primary",
+            ),
+            ButtonElement(text=t(lang, "todo.button.unsolved"), action_id=ACTION_DONE, value=f"{value}|no"),
+            snooze,
+        ]
     return [
         ButtonElement(text=t(lang, "todo.button.done"), action_id=ACTION_DONE, value=value, style="primary"),
         ButtonElement(text=t(lang, "todo.button.snooze"), action_id=ACTION_SNOOZE, value=value),
