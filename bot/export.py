@@ -27,11 +27,14 @@ from domain.quotes import QuoteContent
 from storage.models import (
     Activity,
     ApprovalEvent,
+    Contract,
     Customer,
     Deal,
+    Instalment,
     LeadDecision,
     LeadRecord,
     OutboxMessage,
+    Payment,
     Quote,
     QuoteVersion,
     Task,
@@ -87,6 +90,17 @@ QUOTE_COLUMNS = (
 
 APPROVAL_COLUMNS = (
     "id", "quote", "version", "step", "event", "actor_id", "on_behalf_of", "reason", "at",
+)  # fmt: skip
+
+CONTRACT_COLUMNS = (
+    "number", "quote", "deal_id", "customer", "owner_id", "currency", "total", "paid", "outstanding",
+    "signed_on", "delivery_on", "ends_on", "paid_on", "schedule", "level", "late_reasons", "missing",
+    "awaiting_handover", "signed_by", "created_at",
+)  # fmt: skip
+
+PAYMENT_COLUMNS = (
+    "id", "contract", "customer", "reference", "amount", "currency", "paid_at", "payer", "source",
+    "recorded_by", "applied", "outstanding", "created_at",
 )  # fmt: skip
 
 
@@ -194,6 +208,62 @@ async def _quotes(session: AsyncSession) -> list[Row]:
     return exported
 
 
+async def _contracts(session: AsyncSession) -> list[Row]:
+    """Every contract with its schedule, what is paid and owed, its worst dunning level and the reasons."""
+    rows = (
+        await session.execute(
+            select(Contract, Quote.number, Customer.name)
+            .join(Quote, Quote.id == Contract.quote_id)
+            .join(Customer, Customer.id == Contract.customer_id)
+            .order_by(Contract.id)
+        )
+    ).all()
+    schedules: dict[int, list[Instalment]] = {}
+    for instalment in await session.scalars(
+        select(Instalment).order_by(Instalment.contract_id, Instalment.seq)
+    ):
+        schedules.setdefault(instalment.contract_id, []).append(instalment)
+    levels = ("yellow", "orange", "red")
+    result = []
+    for contract, quote, customer in rows:
+        parts = schedules.get(contract.id, [])
+        worst = max((levels.index(i.level) for i in parts if i.level), default=None)
+        result.append(
+            _row(
+                contract,
+                CONTRACT_COLUMNS,
+                quote=quote,
+                customer=customer,
+                outstanding=contract.total - contract.paid,
+                schedule=";".join(f"{i.seq}:{i.part}:{i.amount}:{i.due_on}:paid={i.paid}" for i in parts),
+                level=levels[worst] if worst is not None else "",
+                late_reasons=";".join(f"{i.seq}:{i.reason}" for i in parts if i.reason),
+                missing=",".join(contract.missing),
+                awaiting_handover=contract.handover_id is not None,
+            )
+        )
+    return result
+
+
+async def _payments(session: AsyncSession) -> list[Row]:
+    rows = await session.execute(
+        select(Payment, Contract.number, Customer.name)
+        .join(Contract, Contract.id == Payment.contract_id)
+        .join(Customer, Customer.id == Contract.customer_id)
+        .order_by(Payment.id)
+    )
+    return [
+        _row(
+            payment,
+            PAYMENT_COLUMNS,
+            contract=number,
+            customer=name,
+            applied=";".join(f"{a['instalment']}:{a['amount']}" for a in payment.applied),
+        )
+        for payment, number, name in rows
+    ]
+
+
 def _chain_text(step: dict[str, Any]) -> str:
     """`manager:needed(always)`, `legal:skipped(skipped_by:terms=cash_on_delivery)`."""
     chosen = ChainStep.from_json(step)
@@ -258,6 +328,8 @@ EXPORTS: dict[str, Export] = {
     "deals": Export(DEAL_COLUMNS, _deals),
     "quotes": Export(QUOTE_COLUMNS, _quotes),
     "approvals": Export(APPROVAL_COLUMNS, _approvals),
+    "contracts": Export(CONTRACT_COLUMNS, _contracts),
+    "payments": Export(PAYMENT_COLUMNS, _payments),
 }
 
 

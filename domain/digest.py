@@ -134,6 +134,7 @@ class Figures:
     records: int = 0
     chains_settled: int = 0  # quote approval chains that ended (approved, rejected, sent back)
     chains_on_time: int = 0  # …of them within `[approvals] chain_working_days`
+    payments: int = 0  # payments received (回款)
 
     @property
     def new_total(self) -> int:
@@ -155,6 +156,7 @@ class Figures:
             or self.releases
             or self.records
             or self.chains_settled
+            or self.payments
         )
 
     def to_json(self) -> dict[str, object]:

@@ -95,6 +95,9 @@ async def move_level(
         update(Instalment)
         .where(Instalment.id == instalment.id, Instalment.next_level_at == seen)
         .values(level=level, next_level_at=next_at)
+        # The caller reads nothing back: matching the batch's loaded rows against it would cost
+        # a check per loaded row for every update.
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
 

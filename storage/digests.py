@@ -8,13 +8,25 @@ and `pools` narrow it to a pool channel's scope; None reads the whole team.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Activity, LeadDecision, LeadRecord, Quote, QuoteVersion, Task
+from domain.collection import Receivable, Received
+from storage.models import (
+    Activity,
+    Contract,
+    Customer,
+    Instalment,
+    LeadDecision,
+    LeadRecord,
+    Payment,
+    Quote,
+    QuoteVersion,
+    Task,
+)
 
 HANDED_OVER = ("routed", "claimed", "reassigned")
 RELEASES = ("released", "expired")
@@ -107,3 +119,70 @@ async def open_items(
     total = await session.scalar(select(func.count()).select_from(Task).where(*where))
     top = await session.scalars(select(Task).where(*where).order_by(Task.due_at, Task.id).limit(limit))
     return int(total or 0), list(top)
+
+
+async def payments_received(
+    session: AsyncSession, team_id: str, start: datetime, end: datetime, owners: Collection[str] | None
+) -> int:
+    """How many payments arrived in the period (on the scope's contracts)."""
+    query = (
+        select(func.count())
+        .select_from(Payment)
+        .join(Contract, Contract.id == Payment.contract_id)
+        .where(Payment.team_id == team_id, Payment.paid_at >= start, Payment.paid_at < end)
+    )
+    return int(await session.scalar(_within(query, Contract.owner_id, owners)) or 0)
+
+
+async def month_money(
+    session: AsyncSession,
+    team_id: str,
+    owners: Collection[str] | None,
+    month: tuple[date, date],
+    paid: tuple[datetime, datetime],
+) -> tuple[list[Receivable], list[Received], list[tuple[str, str, str, str]]]:
+    """The month's receivables (instalments due in `month`, or unpaid at a dunning level), its payments
+    (received within `paid`, both ends included), and the late instalments whose reason is written (number, customer,
+    reason, owner). Reads the month's and the late rows, not the whole ledger."""
+    first, last = month
+    rows = await session.execute(
+        _within(
+            select(Instalment, Contract, Customer.name)
+            .join(Contract, Contract.id == Instalment.contract_id)
+            .join(Customer, Customer.id == Contract.customer_id)
+            .where(
+                Contract.team_id == team_id,
+                ((Instalment.due_on >= first) & (Instalment.due_on <= last)) | Instalment.level.is_not(None),
+            ),
+            Contract.owner_id,
+            owners,
+        )
+    )
+    receivables, reasons = [], []
+    for instalment, contract, customer in rows:
+        receivables.append(
+            Receivable(
+                owner=contract.owner_id,
+                currency=contract.currency,
+                amount=instalment.amount,
+                paid=instalment.paid,
+                due_this_month=first <= instalment.due_on <= last,
+                level=instalment.level,
+                counted=contract.handover_id is None,
+            )
+        )
+        if instalment.reason and instalment.level:
+            reasons.append((contract.number, customer, instalment.reason, contract.owner_id))
+    payments = await session.execute(
+        _within(
+            select(Payment.amount, Payment.currency, Contract.owner_id, Contract.handover_id)
+            .join(Contract, Contract.id == Payment.contract_id)
+            .where(Payment.team_id == team_id, Payment.paid_at >= paid[0], Payment.paid_at <= paid[1]),
+            Contract.owner_id,
+            owners,
+        )
+    )
+    received = [
+        Received(owner, currency, amount, handover is None) for amount, currency, owner, handover in payments
+    ]
+    return receivables, received, reasons

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.rules import Rules
 from domain.cadence import local_instant
+from domain.collection import Collection
 from domain.digest import (
     CONTACT_WINDOW,
     Figures,
@@ -37,6 +38,7 @@ from storage import digests as store
 from storage import job_runs, outbox
 from storage.db import Database
 from storage.outbox import ClaimedMessage, Outgoing
+from usecases.collection import month_collection
 
 DAILY_JOB, WEEKLY_JOB = "digest_daily", "digest_weekly"
 DETAIL_LINES = 15  # per list in the thread; the summary gives the full counts
@@ -189,7 +191,10 @@ class DigestDesk:
             previous = None
             if weekly:
                 previous, _ = await self._count(session, team_id, scope, period.before())
+            money, late_reasons = await self._money(session, team_id, scope, period)
+            details["late_reasons"] = late_reasons
             payload = {
+                "money": money.to_json(),
                 "period": "week" if weekly else "day",
                 "first_day": period.first_day.isoformat(),
                 "days": period.days,
@@ -203,6 +208,13 @@ class DigestDesk:
                 key=key, kind="digest", team_id=team_id, channel=scope.channel, payload=payload
             )
             return int(await outbox.send_once(session, message, now))
+
+    async def _money(
+        self, session: AsyncSession, team_id: str, scope: Scope, period: Period
+    ) -> tuple[Collection, list[list[str]]]:
+        """Collection this month up to the period's end (the team's month), and the late payments
+        whose reason is written (they are off red, and the managers should read why)."""
+        return await month_collection(session, self._rules, team_id, scope.owners, period.end, self._tz)
 
     async def _count(
         self, session: AsyncSession, team_id: str, scope: Scope, period: Period
@@ -253,6 +265,7 @@ class DigestDesk:
             records=sum(records.values()),
             chains_settled=len(chains),
             chains_on_time=on_time,
+            payments=await store.payments_received(session, team_id, start, end, owners),
         )
         details = {
             "new": [[lead.id, lead.company, lead.grade, lead.owner_id] for lead in arrived[:DETAIL_LINES]],

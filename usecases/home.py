@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.rules import Rules
+from domain.collection import Collection
 from domain.leads import apply_overrides
 from storage import delegations, outbox
 from storage import leads as lead_store
@@ -21,6 +22,7 @@ from storage import tasks as task_store
 from storage.db import Database
 from storage.models import Task
 from storage.outbox import Outgoing
+from usecases.collection import month_collection
 from usecases.quotes import DelegationView
 from usecases.task_book import FIRST_CONTACT_LIMIT, home_key
 from usecases.tasks import TodoView, todo_in
@@ -68,6 +70,8 @@ class HomeContents:
     # For someone who approves quotes (a manager, a member of an approval group): their delegation, if
     # one runs; None for everyone else, whose Home has no approvals section.
     approvals: Approvals | None = None
+    # Collection this month: the person's own contracts, or for a manager their reps' too.
+    money: Collection | None = None
 
 
 def home_message(team_id: str, user_id: str) -> Outgoing:
@@ -90,7 +94,18 @@ async def home_contents(
         taking_leads = await _taking_leads(session, rules, team_id, user_id)
         team = await team_figures(session, rules, team_id, user_id, now) if _manages(rules, user_id) else None
         approvals = await _approvals(session, rules, team_id, user_id, now)
-    return HomeContents(todo, taking_leads, team, approvals)
+        money, _ = await month_collection(session, rules, team_id, _money_owners(rules, user_id), now, tz)
+    return HomeContents(todo, taking_leads, team, approvals, None if money.empty else money)
+
+
+def _money_owners(rules: Rules, user_id: str) -> set[str]:
+    """Whose contracts count on someone's Home: their own, and a manager's reps'."""
+    reps = {
+        rep.user_id
+        for rep in rules.leads.routing_table.roster
+        if user_id in rules.leads.managers_of(rep.user_id)
+    }
+    return {user_id, *reps}
 
 
 async def _approvals(

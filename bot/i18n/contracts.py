@@ -175,4 +175,21 @@ ENTRIES: dict[str, Entry] = {
         "zh": "客户已签已批准的报价：生成合同和付款计划",
     },
     "usage.contract": {"en": "signed Q-…", "zh": "signed Q-…"},
+    # collection this month (回款)
+    "money.collected": {
+        "en": "💰 Collected this month: {collected} of {due} due ({rate})",
+        "zh": "💰 本月回款：{collected} / 应收 {due}（达成率 {rate}）",
+    },
+    "money.overdue": {"en": "Unpaid by level: {levels}", "zh": "未回款分级：{levels}"},
+    "money.rep": {
+        "en": "<@{user}>: {collected} of {due} ({rate})",
+        "zh": "<@{user}>：{collected} / {due}（{rate}）",
+    },
+    "money.reason": {
+        "en": "{contract} — {customer} (<@{user}>): {reason}",
+        "zh": "{contract} — {customer}（<@{user}>）：{reason}",
+    },
+    "money.reps_heading": {"en": "*Collection by rep (回款达成率)*", "zh": "*各销售回款达成率*"},
+    "money.reasons_heading": {"en": "*Late, with a reason*", "zh": "*逾期及原因*"},
+    "money.home_heading": {"en": "*Collection this month*", "zh": "*本月回款*"},
 }

@@ -11,7 +11,9 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.i18n import label, t
+from bot.render.collection import money_lines, reason_lines, rep_lines
 from bot.render.dates import format_day, format_moment
+from domain.collection import Collection
 from domain.digest import Change, Figures, grades_in_order, percent, share_change, week_over_week
 
 
@@ -101,6 +103,7 @@ def render_summary(payload: Mapping[str, Any], lang: str) -> str:
             if figures.chains_settled
             else []
         ),
+        *(money_lines(Collection.from_json(payload["money"]), lang) if payload.get("money") else []),
         t(lang, "digest.open", count=payload["details"]["open_total"]),
         t(lang, "digest.thread_hint"),
     ]
@@ -162,4 +165,9 @@ def render_details(payload: Mapping[str, Any], lang: str, tz: str) -> str:
         *_section(lang, "digest.details.records", records, len(records)),
         *_section(lang, "digest.details.open", urgent, details["open_total"]),
     ]
+    if payload.get("money"):
+        reps = rep_lines(Collection.from_json(payload["money"]), lang)
+        lines += _section(lang, "money.reps_heading", reps, len(reps))
+    reasons = reason_lines(details.get("late_reasons", []), lang)
+    lines += _section(lang, "money.reasons_heading", reasons, len(reasons))
     return "\n".join(lines[1:])

@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import t
+from bot.render.collection import money_lines, rep_lines
 from bot.render.dates import format_day
 from bot.render.todo import ItemList, item_blocks, lateness, what
 from usecases.home import Approvals, HomeContents, TeamFigures
@@ -41,6 +42,11 @@ def render_home(contents: HomeContents, user_id: str, now: datetime, lang: str, 
         blocks += [DividerBlock(), *_switch(contents.taking_leads, user_id, lang)]
     if contents.approvals is not None:
         blocks += [DividerBlock(), *_approvals(contents.approvals, user_id, lang, tz)]
+    if contents.money is not None:
+        lines = [t(lang, "money.home_heading"), *money_lines(contents.money, lang)]
+        if len(contents.money.reps) > 1:
+            lines += rep_lines(contents.money, lang)
+        blocks += [DividerBlock(), _text("\n".join(lines))]
     if contents.team is not None:
         blocks += [DividerBlock(), *_team(contents.team, now, lang, tz)]
     return [block.to_dict() for block in blocks]

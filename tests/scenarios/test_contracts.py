@@ -6,7 +6,7 @@ it and the red-reason form taking it off red."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,9 +14,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import SimulatedClock
+from bot.export import EXPORTS, to_bytes
 from bot.render.contracts import ACTION_DETAILS, ACTION_LATE_REASON, ACTION_SIGNED
 from bot.render.todo import ACTION_APPROVE
 from storage.models import ApprovalRequest, Contract, Instalment, OutboxMessage, Task
+from tests.scenarios.test_app_home import open_home
 from tests.scenarios.test_quotes import MONDAY, RULES, open_deal, submit_quote, tick
 from tests.support.harness import RunningBot, start_with_rules
 from tests.support.payloads import (
@@ -220,3 +222,40 @@ async def test_dunning_over_weeks_each_level_once_a_payment_stops_it_and_a_reaso
     red_shown = str([m for m in slack.messages(red.message_channel) if m.get("ts") == red.message_ts])
     assert "预算冻结" in red_shown and "Give the reason" not in red_shown
     assert dunning == {first: "cancelled", second: "open"}  # paid, and still owed
+    # The exports tell the same story, one contract and one payment.
+    async with running.db.sessions() as session:
+        [contract] = await EXPORTS["contracts"].fetch(session)
+        [payment] = await EXPORTS["payments"].fetch(session)
+    assert (contract["number"], contract["quote"], contract["level"]) == (
+        "C-2026-0001",
+        "Q-2026-0001",
+        "orange",
+    )
+    assert contract["outstanding"] == Decimal("84000.00") and contract["late_reasons"].startswith(
+        "2:预算冻结"
+    )
+    assert (payment["contract"], payment["reference"], payment["applied"]) == (
+        "C-2026-0001",
+        "BANK-77",
+        "1:36000.00",
+    )
+    assert b"BANK-77" in to_bytes(EXPORTS["payments"].columns, [payment], "csv")
+
+
+async def test_money_in_the_digest_and_on_app_home(running: RunningBot, slack: SlackApiStub) -> None:
+    deal_id = await approved_deal(running)
+    await sign(running, deal_id)
+    await running.bot.services.payments.receive(
+        TEAM_ID,
+        PaymentInput("Q-2026-0001", "BANK-1", Decimal("36000"), MONDAY),
+        "api",
+        None,
+        MONDAY,
+    )
+    home = await open_home(running, "UALICE")
+    assert "Collected this month: CNY 36,000.00 of CNY 36,000.00 due (100%)" in home
+    running.bot.services.clock.set(MONDAY + timedelta(minutes=1))  # the payment is in the period
+    await running.command("UBOSS", "CDIGEST", "digest now")
+    digest = str(slack.messages("CDIGEST"))
+    assert "Collected this month: CNY 36,000.00 of CNY 36,000.00 due (100%)" in digest
+    assert "<@UALICE>: CNY 36,000.00 of CNY 36,000.00 (100%)" in digest
