@@ -188,6 +188,13 @@ class QuoteDesk:
             steps = await store.steps_of(session, version.id)
         return QuoteRecord(quote, version, QuoteContent.from_json(version.content), tuple(steps))
 
+    async def pending_requests(self, version_id: int) -> list[int]:
+        """The approval requests of a version still waiting for a decision (the demo decides them)."""
+        async with self._db.sessions() as session:
+            steps = await store.steps_of(session, version_id)
+            requests = await store.requests_of(session, [step.id for step in steps])
+        return [request.id for request in requests if request.state == store.PENDING]
+
     async def for_edit(self, team_id: str, number: str, user_id: str) -> QuoteRecord:
         """The quote the edit form starts from, if `user_id` may change it (its owner or a manager)."""
         record = await self.current(team_id, number)

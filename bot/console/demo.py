@@ -21,6 +21,7 @@ from config.rules import Rules, default_rules_text
 from domain.quotes import PaymentTerms, QuoteContent, Remainder, parse_lines
 from storage import customers
 from storage.db import Database
+from usecases.contracts import ContractError, Signing
 from usecases.deals import DealForm
 from usecases.quotes import QuoteError
 
@@ -238,8 +239,38 @@ async def _seed_deal(session: ConsoleSession, now: datetime) -> None:
     )
     with contextlib.suppress(QuoteError):  # a rules file of one's own may name nobody to approve it
         await services.quotes.submit(DEMO_TEAM_ID, alice, content, now, deal_id=deal.id)
+    with contextlib.suppress(QuoteError, ContractError):  # a rules file of one's own may differ
+        await _seed_contract(session, now)
     await session.bot.settle()
     session.slack.take_notices()  # seeded before the session starts: the channels show it when visited
+
+
+async def _seed_contract(session: ConsoleSession, now: datetime) -> None:
+    """Wang's 华东机械 deal: its quote approved by Kate and signed 10 days ago, 30 % on signing (now
+    overdue: orange) and the rest net 30. The customer has no tax ID or bank account on file, so the
+    invoice waits and Grace (finance) is asked for them."""
+    services = session.bot.services
+    wang = _member(session.workspace, "wang").user_id
+    kate = _member(session.workspace, "kate").user_id
+    signed_on = now - timedelta(days=10)
+    deal = await services.deals.open(
+        DEMO_TEAM_ID,
+        wang,
+        DealForm(
+            customer="华东机械",
+            title="数控机床 2 台",
+            value=Decimal(80000),
+            currency="CNY",
+            stage="final_review",
+        ),
+        signed_on,
+    )
+    content = QuoteContent(currency="CNY", lump_sum=Decimal(80000), terms=PaymentTerms(Decimal(30)))
+    submitted = await services.quotes.submit(DEMO_TEAM_ID, wang, content, signed_on, deal_id=deal.id)
+    for request in await services.quotes.pending_requests(submitted.version.id):
+        await services.quotes.decide(request, kate, "approve", "", signed_on)
+    await services.contracts.sign(DEMO_TEAM_ID, Signing(submitted.quote.number), wang, signed_on)
+    await services.dunning.sweep(now)
 
 
 def _member(workspace: Workspace, handle: str) -> Member:

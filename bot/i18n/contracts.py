@@ -77,7 +77,7 @@ ENTRIES: dict[str, Entry] = {
     "contract.part.remainder": {"en": "Balance", "zh": "尾款"},
     "contract.part.full": {"en": "Full amount", "zh": "全款"},
     "contract.missing.text": {
-        "en": "⏸ {contract} — {customer} is signed, but the invoice cannot be requested: the customer's {fields} is missing.",
+        "en": "⏸ {contract} — {customer} is signed, but the invoice cannot be requested without the customer's {fields}.",
         "zh": "⏸ {contract} — {customer} 已签约，但无法开票：缺少客户的{fields}。",
     },
     "contract.missing.done": {

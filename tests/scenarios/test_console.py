@@ -128,7 +128,7 @@ async def test_first_try_archives_a_thread_and_the_edit_changes_the_record(tmp_p
     assert "[1] Edit  [2] Undo" in out
     assert "┌ Edit record" in out and "  Customer (optional) [ACME Corp]: " in out
     assert "  Due date (optional) [2026-11-27]: 2026-11-30" in out
-    assert "(12) closeloop (updated):" in out and "Due: Mon 30 Nov 2026, 18:00" in out
+    assert "(20) closeloop (updated):" in out and "Due: Mon 30 Nov 2026, 18:00" in out
     assert "closeloop export activities" in out.splitlines()[-1]
 
     [(record, customer)] = await records(tmp_path)
@@ -148,15 +148,15 @@ async def test_the_demo_team_takes_a_lead_from_intake_to_claim_to_archive_to_fai
     out = console(tmp_path, LEADS_WALKTHROUGH.read_text(encoding="utf-8")).stdout
 
     # intake: a South lead is offered in #sales-leads to the South reps
-    assert "(11) closeloop:\n    Lead #1: Globex Pumps · grade C (10 pts)" in out
+    assert "(19) closeloop:\n    Lead #1: Globex Pumps · grade C (10 pts)" in out
     assert "🙋 Open to claim: everyone pool, offered to 2 reps" in out and "[1] Claim  [2] Reassign" in out
     # claim: the first click wins
-    assert "[bob @ #sales-leads]> /click 1\n(11) closeloop (updated):" in out
+    assert "[bob @ #sales-leads]> /click 1\n(19) closeloop (updated):" in out
     assert "👤 @bob: everyone pool, offered to 2 reps" in out
     # #archive in the card's thread files against the lead and counts as first contact
-    assert "  ↳ (12) bob: Called Liu: they want 20 pumps" in out
+    assert "  ↳ (20) bob: Called Liu: they want 20 pumps" in out
     assert "✅ Contacted by @bob" in out
-    assert "  ↳ (13) closeloop:\n        📝 Activity record #1\n        Customer: Globex Pumps" in out
+    assert "  ↳ (21) closeloop:\n        📝 Activity record #1\n        Customer: Globex Pumps" in out
     assert "Type: Call" in out and "Signals: Price objection" in out
     # an East lead is assigned in #sales-east by rotation, and its owner hears of it
     assert ") closeloop @ #sales-east:\n    Lead #2: East Works" in out  # the card and the DM go out together
@@ -199,7 +199,7 @@ async def test_help_lists_the_demo_people_and_channels(tmp_path: Path) -> None:
 async def test_archiving_in_a_thread_files_it_with_customer_type_and_due(tmp_path: Path) -> None:
     out = await in_process(tmp_path, ARCHIVE_THREAD_ONE)
 
-    assert "  ↳ (11) alice: #archive #quote next: send the test report by Friday" in out
+    assert "  ↳ (19) alice: #archive #quote next: send the test report by Friday" in out
     assert "Due: Fri 27 Nov 2026, 18:00" in out
     [(record, customer)] = await records(tmp_path)
     assert customer == "ACME Corp" and record.activity_type == "quote"
@@ -219,7 +219,7 @@ async def test_undo_by_someone_else_is_refused_privately(tmp_path: Path) -> None
 
 async def test_undo_by_the_author_deletes_the_record_and_says_so_on_the_card(tmp_path: Path) -> None:
     out = await in_process(tmp_path, ARCHIVE_THREAD_ONE + "/as bob\n/as alice\n/click 2\ny\n")
-    assert "(12) closeloop (updated):" in out and "🗑️ Record #1 was undone by @alice." in out
+    assert "(20) closeloop (updated):" in out and "🗑️ Record #1 was undone by @alice." in out
     assert await records(tmp_path) == []
 
 
@@ -288,7 +288,7 @@ async def test_the_next_day_the_demo_digest_channel_has_yesterdays_digest(tmp_pa
     out = await in_process(
         tmp_path,
         "/thread 1\n#archive #quote next: tomorrow 10:00 send the test report\n/back\n"
-        "/clock +1d\n/channel sales-digest\n/thread 14\n",
+        "/clock +1d\n/channel sales-digest\n/thread 22\n",
         rules=demo_rules(),
     )
     digest = out.split("── #sales-digest ──", 1)[1]
@@ -353,9 +353,9 @@ async def test_demo_twice_does_not_duplicate_and_the_second_session_continues(tm
     out = console(tmp_path, "/thread 1\n").stdout
 
     assert "  ↳ (3) alice: They said the price is too high; a competitor quoted 10% less" in out
-    assert "  ↳ (11) alice: #archive #quote next: send the test report by Friday" in out
+    assert "  ↳ (19) alice: #archive #quote next: send the test report by Friday" in out
     # the bot's card, sent through the outbox in the first session, is shown again in its newest state
-    assert "  ↳ (12) closeloop:" in out and "Due: Mon 30 Nov 2026, 18:00" in out
+    assert "  ↳ (20) closeloop:" in out and "Due: Mon 30 Nov 2026, 18:00" in out
     assert "[1] Edit  [2] Undo" in out
     assert await count(tmp_path, Customer) == 4
     assert await count(tmp_path, ChannelLink) == 1
