@@ -8,6 +8,7 @@ the field it is about, and the person fixes it there. The owner's DM follows thr
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,8 +27,12 @@ from usecases.payment_intake import read_payment, refuse_unless_allowed
 from usecases.payment_views import owed_contracts, payment_note
 from usecases.payments import PaymentError, PaymentInput
 
-# Form fields by the payment field a refusal names; a currency mismatch is said against the amount.
-_FORM_FIELDS = {"contract": "contract", "reference": "reference", "amount": "amount", "paid_at": "paid_at"}
+# The form's fields; a refusal about anything else (the currency) is said against the amount.
+_FORM_FIELDS = ("contract", "amount", "reference", "paid_at")
+
+
+def _form_field(field: str) -> str:
+    return field if field in _FORM_FIELDS else "amount"
 
 
 async def _record(services: Services, team_id: str, person: Person, payment: PaymentInput) -> str:
@@ -89,25 +94,18 @@ def register(app: AsyncApp, services: Services) -> None:
         person = await actor(services, client, body)
         values = submitted_values(view)
         now = services.clock.now()
-        fields = {name: values.get(name) for name in ("contract", "amount", "reference")}
+        fields = {name: values.get(name) for name in ("contract", "amount", "reference")}  # the day: below
         try:
             refuse_unless_allowed(services.contracts, services.rules, person.user_id)
             payment, problems = read_payment(fields, person.tz, now)
             if payment is None:
-                errors = {
-                    _FORM_FIELDS.get(p.field, "amount"): t(person.lang, p.code, **p.params) for p in problems
-                }
+                errors = {_form_field(p.field): t(person.lang, p.code, **p.params) for p in problems}
                 await ack(response_action="errors", errors=errors)
                 return
-            payment = PaymentInput(
-                payment.contract,
-                payment.reference,
-                payment.amount,
-                _paid_at(values.get("paid_at"), person, now),
-            )
+            payment = replace(payment, paid_at=_paid_at(values.get("paid_at"), person, now))
             answer = await _record(services, body["team"]["id"], person, payment)
         except PaymentError as error:
-            field = _FORM_FIELDS.get(error.field, "amount")
+            field = _form_field(error.field)
             await ack(response_action="errors", errors={field: t(person.lang, error.code, **error.params)})
             return
         await ack()

@@ -80,6 +80,9 @@ def _text(
     if not isinstance(value, str):
         problems.append(PaymentError("payment.error.not_text", field))
         return None
+    if "\x00" in value:  # PostgreSQL cannot store it, and no person typed it
+        problems.append(PaymentError("payment.error.nul", field))
+        return None
     if len(value.strip()) > MAX_TEXT:
         problems.append(PaymentError("payment.error.too_long", field, limit=MAX_TEXT))
         return None

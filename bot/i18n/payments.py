@@ -6,6 +6,10 @@ ENTRIES: dict[str, Entry] = {
     # Refusals, each named by the field it belongs to (a form's field, a 422's `fields`, a file's row).
     "payment.error.required": {"en": "required", "zh": "必填"},
     "payment.error.not_text": {"en": "must be text", "zh": "须为文本"},
+    "payment.error.nul": {
+        "en": "contains a NUL character (\\u0000); remove it and send again",
+        "zh": "含有 NUL 字符（\\u0000），请删除后重新提交",
+    },
     "payment.error.too_long": {
         "en": "at most {limit} characters",
         "zh": "最多 {limit} 个字符",

@@ -78,10 +78,10 @@ def read_payment_file(path: Path, lang: str, tz: str, now: datetime) -> PaymentF
     if not table or all(cell is None for cell in table[0][1]):
         raise PaymentFileError(f"{path}:1: {t(lang, 'payments.import.no_header')}")
     fields = [HEADER_FIELDS.get(header_key(cell)) for cell in table[0][1]]
-    headers = {
-        field: str(cell).strip() for field, cell in zip(fields, table[0][1], strict=True) if field is not None
-    }
-    headers = {field: headers[field] for field in dict.fromkeys(f for f in fields if f)}
+    headers: dict[str, str] = {}  # the first column naming a field is the one read
+    for field, cell in zip(fields, table[0][1], strict=True):
+        if field is not None:
+            headers.setdefault(field, str(cell).strip())
     for required in REQUIRED:
         if required not in headers:
             raise PaymentFileError(f"{path}:1: {_missing_column(required, lang)}")

@@ -142,6 +142,10 @@ async def test_refused_payments_get_422_naming_the_field_and_write_nothing(runni
         running, {"contract": "C-2026-0001", "reference": "B-5", "amount": 1}, token="x"
     )
     assert status == 401
+    status, body = await post_payment(
+        running, {"contract": "C-2026-0001", "reference": "A\u0000B", "amount": 1}
+    )
+    assert status == 422 and "NUL" in body["fields"]["reference"]
     status, _ = await post_payment(running, "not json")
     assert status == 400
     status, _ = await post_payment(running, [1, 2])
@@ -214,6 +218,12 @@ async def test_a_one_liner_records_and_a_rep_is_refused(running: RunningBot) -> 
     answer = await running.command("UALICE", "CSALES", "pay C-2026-0001 100 MINE")
     assert "Only finance or a manager" in answer["text"]
     assert [p.reference for p in await payments(running)] == ["REF123"]
+
+    answer = await running.command("UFIN", "CFIN", "pay Q-2026-0001 7万 REF125")
+    assert answer["text"] == "Recorded CNY 70,000.00 on C-2026-0001 (ref REF125); CNY 0.00 still owed."
     assert await owner_dms(running) == [
-        "ACME paid CNY 30,000.00 on C-2026-0001 (ref REF123); CNY 70,000.00 still owed"
+        "ACME paid CNY 30,000.00 on C-2026-0001 (ref REF123); CNY 70,000.00 still owed",
+        "ACME paid CNY 70,000.00 on C-2026-0001 (ref REF125); the contract is paid in full",
     ]
+    answer = await running.command("UFIN", "CFIN", "pay")
+    assert answer["text"] == "No contract has money owed right now."
