@@ -2,8 +2,8 @@
 
 The header row names the columns in English or Chinese, as a bank statement or an ERP export writes
 them: contract (合同编号, 合同号), reference (流水号, 交易号), amount (金额), currency (币种), paid_at
-(付款日期, 到账日期), payer (付款方). Nothing here touches the database; `check_and_record` hands the
-good rows to the use case, which tries them all in one transaction.
+(付款日期, 到账日期), payer (付款方). Nothing here touches the database: the command line hands the
+good rows to `usecases.payment_intake.receive_rows`, which tries them all in one transaction.
 """
 
 from __future__ import annotations
