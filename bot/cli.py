@@ -1,4 +1,4 @@
-"""The `closeloop` command line: run the bot, migrate, export, import leads, check the rules.
+"""The `closeloop` command line: run the bot, migrate, export, import leads and payments, check the rules.
 
 Usage errors exit with code 2 and one line saying what is wrong, as the contract promises.
 """
@@ -30,6 +30,7 @@ from bot.directory import DirectoryError, Resolution, SlackDirectory, resolve_na
 from bot.export import EXPORTS, FORMATS, to_bytes
 from bot.i18n import t
 from bot.leads.importer import LeadFile, LeadFileError, read_lead_file
+from bot.payments.importer import PaymentFile, PaymentFileError, outcome_line, read_payment_file, total_text
 from bot.slack_client import build_web_client
 from bot.transports import serve_http, serve_socket_mode
 from config.rules import DEFAULT_RULES_NAME, Rules, RulesError, RulesProblem, load_rules
@@ -40,6 +41,9 @@ from storage import outbox
 from storage.db import Database
 from storage.models import Activity, LeadRecord, OutboxMessage
 from usecases.leads import LeadDesk, LeadError, Placement
+from usecases.payment_intake import RowOutcome, receive_rows
+from usecases.payment_views import usual_team
+from usecases.payments import PaymentDesk
 from usecases.task_book import TaskBook
 
 USAGE_ERROR = 2
@@ -60,6 +64,18 @@ a single bad row means nothing is imported (exit 2).
 
 Imported leads get no Slack card, since this command does not talk to Slack; a lead gets its card
 when it is routed again."""
+
+
+IMPORT_PAYMENTS_EPILOG = """\
+The header row names the columns: contract (or 合同编号, 合同号: a contract number C-2026-0001 or its
+quote's Q-2026-0001), reference (流水号, 交易号: the bank's transaction id), amount (金额: 30000,
+30,000.50, 3万), and optionally currency (币种), paid_at (付款日期, 到账日期: ISO-8601; without a zone,
+in CLOSELOOP_TZ; default now) and payer (付款方).
+
+Every row is checked before anything is written, in one transaction: if any row is bad (unknown
+contract, more than is owed, unreadable field) each is printed as FILE:LINE: message, nothing is
+recorded, and the exit code is 2. A reference already recorded is reported and changes nothing, so
+importing a file again is safe. With --dry-run nothing is recorded either way."""
 
 
 class CliError(Exception):
@@ -113,7 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, default=None, help="default: standard output")
 
     imports = commands.add_parser("import", help="import records from a file")
-    import_leads = imports.add_subparsers(dest="import_command", required=True).add_parser(
+    import_kinds = imports.add_subparsers(dest="import_command", required=True)
+    import_leads = import_kinds.add_parser(
         "leads",
         help="import leads from a CSV or XLSX file (a dry run unless --commit)",
         epilog=IMPORT_LEADS_EPILOG,
@@ -129,6 +146,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="TEAM_ID",
         help="the Slack team the leads belong to (default: the team of the leads or activities stored)",
+    )
+
+    import_payments = import_kinds.add_parser(
+        "payments",
+        help="record payments received from a CSV or XLSX file (all rows or none)",
+        epilog=IMPORT_PAYMENTS_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    import_payments.add_argument(
+        "file", type=Path, help="a .csv (UTF-8 or GB18030) or .xlsx file (first sheet)"
+    )
+    import_payments.add_argument("--dry-run", action="store_true", help="check every row, record nothing")
+    import_payments.add_argument(
+        "--team",
+        default=None,
+        metavar="TEAM_ID",
+        help="the Slack team the contracts belong to (default: the team of the contracts stored)",
     )
 
     config = commands.add_parser("config", help="rules file tools")
@@ -294,6 +328,66 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
+    if args.import_command == "payments":
+        return _import_payments(args, settings)
+    return _import_leads(args, settings)
+
+
+def _import_payments(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.closeloop_lang
+    quiet_logging()  # stderr is the list of bad rows; migration chatter would bury it
+    now = datetime.now(UTC)
+    try:
+        payment_file = read_payment_file(args.file, lang, settings.closeloop_tz, now)
+    except PaymentFileError as error:
+        raise CliError(str(error)) from None
+    outcomes = asyncio.run(_record_payments(payment_file, args, settings, now))
+    bad = payment_file.bad + [
+        payment_file.refused(o.line, o.error, lang) for o in outcomes if o.error is not None
+    ]
+    rows = t(lang, "payments.import.rows", count=len(payment_file.good) + len(payment_file.bad))
+    for bad_row in sorted(bad, key=lambda row: row.line):
+        print(bad_row.describe(args.file), file=sys.stderr)
+    if bad:
+        print(t(lang, "payments.import.refused", rows=rows, bad=len(bad)))
+        return USAGE_ERROR
+    for outcome in outcomes:
+        print(outcome_line(outcome, lang))
+    already = sum(1 for o in outcomes if o.result is not None and o.result.duplicate)
+    print(
+        t(
+            lang,
+            "payments.import.dry_run" if args.dry_run else "payments.import.done",
+            rows=rows,
+            recorded=len(outcomes) - already,
+            already=already,
+            total=total_text(outcomes, lang),
+        )
+    )
+    return 0
+
+
+async def _record_payments(
+    payment_file: PaymentFile, args: argparse.Namespace, settings: Settings, now: datetime
+) -> list[RowOutcome]:
+    """Every good row tried in one transaction, kept only when all pass and this is no dry run."""
+    if not payment_file.good:
+        return []
+    rules = _rules_or_fail(settings)
+    await _migrate(settings)
+    database = Database(settings.database_url)
+    try:
+        team_id = args.team or await usual_team(database)
+        if team_id is None:
+            raise CliError(t(settings.closeloop_lang, "payments.import.no_team"))
+        desk = PaymentDesk(database, rules, TaskBook(rules, settings.closeloop_tz))
+        commit = not args.dry_run and not payment_file.bad
+        return await receive_rows(database, desk, team_id, payment_file.good, None, now, commit=commit)
+    finally:
+        await database.dispose()
+
+
+def _import_leads(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.closeloop_lang
     quiet_logging()  # stderr is the list of bad rows; migration chatter would bury it
     try:

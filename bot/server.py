@@ -1,4 +1,4 @@
-"""The HTTP transport: Bolt's one endpoint, a health check, lead intake, and the workers beside them.
+"""The HTTP transport: Bolt's one endpoint, a health check, lead and payment intake, and the workers.
 
 `POST /slack/events` carries events, commands, buttons and forms; its signature (and 5-minute
 timestamp window) is checked before the body is even read, so a forged request is 401 whatever it
@@ -20,6 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import Bot
 from bot.leads.api import lead_routes
+from bot.payments.api import payment_routes
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ def build_web_app(bot: Bot, *, run_worker: bool = True) -> web.Application:
 
 
 def public_routes(web_app: web.Application, bot: Bot) -> None:
-    """Mount what outside checks and systems call in either mode: `/healthz` and `/api/leads`."""
+    """Mount what outside checks and systems call in either mode: `/healthz`, `/api/leads` and
+    `/api/payments`."""
 
     async def healthz(_request: web.Request) -> web.Response:
         ok = await bot.services.db.ping()
@@ -42,6 +44,7 @@ def public_routes(web_app: web.Application, bot: Bot) -> None:
 
     web_app.router.add_get("/healthz", healthz)
     lead_routes(web_app, bot)
+    payment_routes(web_app, bot)
 
 
 def _slack_endpoint(bot: Bot) -> Callable[[web.Request], Any]:

@@ -9,7 +9,18 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
-from handlers import activity_actions, activity_log, commands, contracts, deals, home, leads, quotes, todo
+from handlers import (
+    activity_actions,
+    activity_log,
+    commands,
+    contracts,
+    deals,
+    home,
+    leads,
+    payments,
+    quotes,
+    todo,
+)
 
 # Modules that only add `/closeloop` subcommands to the table; importing them is their registration.
 from handlers import digest, roster  # noqa: F401  # isort: skip
@@ -17,5 +28,16 @@ from handlers import digest, roster  # noqa: F401  # isort: skip
 
 def register_all(app: AsyncApp, services: Services) -> None:
     """Attach every listener to the app."""
-    for module in (commands, activity_log, activity_actions, leads, todo, home, deals, quotes, contracts):
+    for module in (
+        commands,
+        activity_log,
+        activity_actions,
+        leads,
+        todo,
+        home,
+        deals,
+        quotes,
+        contracts,
+        payments,
+    ):
         module.register(app, services)

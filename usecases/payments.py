@@ -98,71 +98,82 @@ class PaymentDesk:
         self, team_id: str, payment: PaymentInput, source: str, by: str | None, now: datetime
     ) -> PaymentResult:
         """Record `payment`, or answer as before when its reference is known; refusals write nothing."""
+        async with self._db.sessions.begin() as session:
+            return await self.record(session, team_id, payment, source, by, now)
+
+    async def record(
+        self,
+        session: AsyncSession,
+        team_id: str,
+        payment: PaymentInput,
+        source: str,
+        by: str | None,
+        now: datetime,
+    ) -> PaymentResult:
+        """`receive` in a transaction the caller holds (a keyed request's, a whole file's): a refusal
+        is raised before this payment writes anything, so the caller may go on or roll back."""
         reference = payment.reference.strip()
         if not reference or len(reference) > MAX_REFERENCE:
             raise PaymentError("payment.error.reference", "reference", limit=MAX_REFERENCE)
         if payment.amount <= 0 or cents(payment.amount) != payment.amount:
             raise PaymentError("payment.error.amount", "amount")
-        async with self._db.sessions.begin() as session:
-            contract = await contract_store.by_number(session, team_id, payment.contract, for_update=True)
-            if contract is None:
-                raise PaymentError(
-                    "payment.error.unknown_contract", "contract", number=payment.contract.strip()
-                )
-            seen = await store.by_reference(session, team_id, reference)
-            if seen is not None:
-                return await self._answer(session, seen, duplicate=True)
-            if payment.currency and payment.currency.upper() != contract.currency:
-                raise PaymentError("payment.error.currency", "currency", currency=contract.currency)
-            instalments = await contract_store.instalments(session, contract.id, for_update=True)
-            owed = [Owed(i.id, i.amount - i.paid) for i in instalments if i.amount > i.paid]
-            try:
-                applied = allocate(payment.amount, owed)
-            except Overpayment as refusal:
-                raise PaymentError(
-                    "payment.error.overpayment",
-                    "amount",
-                    amount=str(payment.amount),
-                    outstanding=str(refusal.outstanding),
-                    currency=contract.currency,
-                ) from None
-            by_id = {i.id: i for i in instalments}
-            payment_id = await store.add(
-                session,
-                {
-                    "team_id": team_id,
-                    "contract_id": contract.id,
-                    "reference": reference,
-                    "amount": payment.amount,
-                    "currency": contract.currency,
-                    "paid_at": payment.paid_at,
-                    "payer": (payment.payer or "").strip()[:200] or None,
-                    "source": source,
-                    "recorded_by": by,
-                    "applied": [{"instalment": by_id[i].seq, "amount": str(a)} for i, a in applied],
-                    "outstanding": contract.total - contract.paid - payment.amount,
-                    "created_at": now,
-                },
+        contract = await contract_store.by_number(session, team_id, payment.contract, for_update=True)
+        if contract is None:
+            raise PaymentError("payment.error.unknown_contract", "contract", number=payment.contract.strip())
+        seen = await store.by_reference(session, team_id, reference)
+        if seen is not None:
+            return await self._answer(session, seen, duplicate=True)
+        if payment.currency and payment.currency.upper() != contract.currency:
+            raise PaymentError("payment.error.currency", "currency", currency=contract.currency)
+        instalments = await contract_store.instalments(session, contract.id, for_update=True)
+        owed = [Owed(i.id, i.amount - i.paid) for i in instalments if i.amount > i.paid]
+        try:
+            applied = allocate(payment.amount, owed)
+        except Overpayment as refusal:
+            raise PaymentError(
+                "payment.error.overpayment",
+                "amount",
+                amount=str(payment.amount),
+                outstanding=str(refusal.outstanding),
+                currency=contract.currency,
+            ) from None
+        by_id = {i.id: i for i in instalments}
+        payment_id = await store.add(
+            session,
+            {
+                "team_id": team_id,
+                "contract_id": contract.id,
+                "reference": reference,
+                "amount": payment.amount,
+                "currency": contract.currency,
+                "paid_at": payment.paid_at,
+                "payer": (payment.payer or "").strip()[:200] or None,
+                "source": source,
+                "recorded_by": by,
+                "applied": [{"instalment": by_id[i].seq, "amount": str(a)} for i, a in applied],
+                "outstanding": contract.total - contract.paid - payment.amount,
+                "created_at": now,
+            },
+        )
+        if payment_id is None:  # the same reference, recorded by a delivery that just won
+            return await self._answer(
+                session, await store.by_reference(session, team_id, reference), duplicate=True
             )
-            if payment_id is None:  # the same reference, recorded by a delivery that just won
-                return await self._answer(
-                    session, await store.by_reference(session, team_id, reference), duplicate=True
-                )
-            for instalment_id, amount in applied:
-                await self._fill(session, contract, by_id[instalment_id], amount, payment.paid_at, now)
-            contract.paid += payment.amount
-            contract.updated_at = now
-            await self._tasks.settle(session, team_id, PAYMENT_MISSING, contract.id, None, now)
-            if contract.paid >= contract.total:
-                await self._paid_in_full(session, contract, instalments, payment.paid_at, now)
-            await outbox.send_once(session, payment_message(contract, payment_id), now)
-            await outbox.reshow(session, home_key(contract.owner_id), now)
-            return PaymentResult(
-                payment_id,
-                contract.number,
-                tuple((by_id[i].seq, a) for i, a in applied),
-                contract.total - contract.paid,
-            )
+        for instalment_id, amount in applied:
+            await self._fill(session, contract, by_id[instalment_id], amount, payment.paid_at, now)
+        contract.paid += payment.amount
+        contract.updated_at = now
+        await self._tasks.settle(session, team_id, PAYMENT_MISSING, contract.id, None, now)
+        if contract.paid >= contract.total:
+            await self._paid_in_full(session, contract, instalments, payment.paid_at, now)
+        await outbox.send_once(session, payment_message(contract, payment_id), now)
+        await outbox.reshow(session, home_key(contract.owner_id), now)
+        return PaymentResult(
+            payment_id,
+            contract.number,
+            tuple((by_id[i].seq, a) for i, a in applied),
+            contract.total - contract.paid,
+        )
 
     async def _fill(
         self,

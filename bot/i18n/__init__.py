@@ -10,7 +10,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.i18n import archive, cli, common, console, contracts, daily, deals, digest, home, leads, quote_pdf
+from bot.i18n import (
+    archive,
+    cli,
+    common,
+    console,
+    contracts,
+    daily,
+    deals,
+    digest,
+    home,
+    leads,
+    payments,
+    quote_pdf,
+)
 from bot.i18n.plural import Entry, Plural
 
 Lang = Literal["en", "zh"]
@@ -28,6 +41,7 @@ CATALOGUE: dict[str, Entry] = {
     **digest.ENTRIES,
     **leads.ENTRIES,
     **quote_pdf.ENTRIES,
+    **payments.ENTRIES,
 }
 
 

@@ -8,24 +8,16 @@ validating is the whole dry run, and the command line decides what to commit.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from pathlib import Path
-from zipfile import BadZipFile
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from bot.i18n import t
 from bot.render.lead_problems import problem_texts
+from bot.table_files import Cell, TableFileError, header_key, read_table
 from usecases.lead_input import LeadInput, field_problems, parse_budget
-
-Cell = str | int | float
-NumberedRow = tuple[int, list[Cell | None]]
 
 BUDGET = "budget"  # a range column, split into budget_min and budget_max
 
@@ -47,16 +39,13 @@ HEADER_FIELDS: dict[str, str] = {
     "备注": "notes",
 }
 URGENCY_WORDS = {"红": "red", "黄": "yellow", "绿": "green"}
-FILE_TYPES = (".csv", ".xlsx")
 # Chinese spreadsheets list with the enumeration comma and full-width punctuation as often as with ASCII.
 _SIGNAL_SEPARATORS = re.compile(r"[;,、；，]")
 # Only plain decimals become numbers: a leading zero (an area code, an ID) must stay text.
 _PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
-# Chinese Excel saves "CSV" in the system code page; UTF-8 (with or without BOM) is tried first.
-_TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
-class LeadFileError(Exception):
+class LeadFileError(TableFileError):
     """The file cannot be read as a list of leads at all; the message says what to fix."""
 
 
@@ -106,7 +95,10 @@ def read_lead_file(path: Path, lang: str) -> LeadFile:
     The whole file is checked before anything is stored, so a person sees every problem in one pass.
     Raises LeadFileError when the file itself is unusable (type, encoding, header).
     """
-    table = _read_table(path, lang)
+    try:
+        table = read_table(path, lang)
+    except TableFileError as error:
+        raise LeadFileError(str(error)) from None
     if not table or all(cell is None for cell in table[0][1]):
         raise LeadFileError(f"{path}:1: {t(lang, 'cli.import.no_header')}")
     columns = [_column(cell) for cell in table[0][1]]
@@ -144,67 +136,9 @@ def _headers_by_field(columns: list[_Column]) -> dict[str, str]:
     return headers
 
 
-def _read_table(path: Path, lang: str) -> list[NumberedRow]:
-    suffix = path.suffix.casefold()
-    if suffix not in FILE_TYPES:
-        raise LeadFileError(t(lang, "cli.import.file_type", path=path, types=" / ".join(FILE_TYPES)))
-    try:
-        return _csv_rows(path, lang) if suffix == ".csv" else _xlsx_rows(path)
-    except (OSError, csv.Error, BadZipFile, InvalidFileException, KeyError) as error:
-        # An OSError's own text repeats the path ("[Errno 2] No such file…: 'x.csv'"); its reason is enough.
-        reason = getattr(error, "strerror", None) or error
-        raise LeadFileError(t(lang, "cli.import.unreadable", path=path, error=reason)) from None
-
-
-def _csv_rows(path: Path, lang: str) -> list[NumberedRow]:
-    data = path.read_bytes()
-    for encoding in _TEXT_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise LeadFileError(t(lang, "cli.import.encoding", path=path))
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[NumberedRow] = []
-    first_line = 1
-    for record in reader:
-        rows.append((first_line, [cell.strip() or None for cell in record]))
-        # A quoted cell may span lines; the next record starts after this one's last line.
-        first_line = reader.line_num + 1
-    return rows
-
-
-def _xlsx_rows(path: Path) -> list[NumberedRow]:
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        # Read-only sheets yield missing rows as empty ones, so the count is the spreadsheet's row number.
-        return [
-            (line, [_xlsx_cell(value) for value in row])
-            for line, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
-
-
-def _xlsx_cell(value: object) -> Cell | None:
-    """A spreadsheet value as a CSV would give it, except that numbers stay numbers."""
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-        return value
-    if isinstance(value, float):
-        # A phone number Excel saved as 1.3800001111E10 must still read 13800001111.
-        return int(value) if value.is_integer() else value
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return str(value).strip() or None
-
-
 def _column(header: Cell | None) -> _Column:
     written = "" if header is None else str(header)
-    key = "_".join(written.replace("-", " ").split()).casefold()
-    return _Column(written.strip(), HEADER_FIELDS.get(key))
+    return _Column(written.strip(), HEADER_FIELDS.get(header_key(header)))
 
 
 def _require_columns(path: Path, columns: list[_Column], lang: str) -> None:

@@ -25,6 +25,7 @@ from bot.render.deal_card import render_deal_card
 from bot.render.digest import render_details, render_summary
 from bot.render.home import render_home
 from bot.render.lead_card import LeadCard, fired_label, reasons_text, render_lead_card
+from bot.render.payment_note import render_payment_note
 from bot.render.quote_pdf import PdfLine, QuoteDocument, render_quote_pdf
 from bot.render.quotes import render_approval, render_outcome, render_status, submitted_text, terms_text
 from bot.render.todo import ItemList, home_tab_link, render_escalation, render_todo_card
@@ -500,4 +501,5 @@ MESSAGE_KINDS: dict[str, MessageKind] = {
     "quote_submitted": MessageKind(render_quote_submitted),
     "contract_note": MessageKind(render_contract_note_message),
     "dunning": MessageKind(render_dunning_message),
+    "payment_note": MessageKind(render_payment_note),
 }

@@ -29,8 +29,7 @@ from tests.support.payloads import (
     text_value,
     view_submission,
 )
-from tests.support.slack_api import TEAM_ID, SlackApiStub
-from usecases.payments import PaymentInput
+from tests.support.slack_api import SlackApiStub
 
 STANDARD = {"discount": text_value("0"), "prepayment": text_value("30"), "remainder": "net"}
 
@@ -167,13 +166,8 @@ async def test_dunning_over_weeks_each_level_once_a_payment_stops_it_and_a_reaso
     for moment in (at("2026-12-07", 10), at("2026-12-07", 10), at("2026-12-10"), at("2026-12-10")):
         await tick(database_url, slack, tmp_path, moment)
     # The prepayment arrives on Dec 12: its ladder stops before red.
-    await running.bot.services.payments.receive(
-        TEAM_ID,
-        PaymentInput("C-2026-0001", "BANK-77", Decimal("36000"), at("2026-12-12")),
-        "api",
-        None,
-        at("2026-12-12"),
-    )
+    running.bot.services.clock.set(at("2026-12-12"))
+    await running.command("UFIN1", "CSALES", "pay C-2026-0001 36000 BANK-77")
     for day in ("2026-12-22", "2026-12-30", "2027-01-09", "2027-01-21", "2027-01-21"):
         await tick(database_url, slack, tmp_path, at(day))
 
@@ -245,13 +239,7 @@ async def test_dunning_over_weeks_each_level_once_a_payment_stops_it_and_a_reaso
 async def test_money_in_the_digest_and_on_app_home(running: RunningBot, slack: SlackApiStub) -> None:
     deal_id = await approved_deal(running)
     await sign(running, deal_id)
-    await running.bot.services.payments.receive(
-        TEAM_ID,
-        PaymentInput("Q-2026-0001", "BANK-1", Decimal("36000"), MONDAY),
-        "api",
-        None,
-        MONDAY,
-    )
+    await running.command("UFIN1", "CSALES", "pay Q-2026-0001 36000 BANK-1")
     home = await open_home(running, "UALICE")
     assert "Collected this month: CNY 36,000.00 of CNY 36,000.00 due (100%)" in home
     running.bot.services.clock.set(MONDAY + timedelta(minutes=1))  # the payment is in the period
