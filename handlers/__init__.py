@@ -9,7 +9,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
-from handlers import activity_actions, activity_log, commands, deals, home, leads, quotes, todo
+from handlers import activity_actions, activity_log, commands, deals, handover, home, leads, quotes, todo
 
 # Modules that only add `/closeloop` subcommands to the table; importing them is their registration.
 from handlers import digest, roster  # noqa: F401  # isort: skip
@@ -17,5 +17,5 @@ from handlers import digest, roster  # noqa: F401  # isort: skip
 
 def register_all(app: AsyncApp, services: Services) -> None:
     """Attach every listener to the app."""
-    for module in (commands, activity_log, activity_actions, leads, todo, home, deals, quotes):
+    for module in (commands, activity_log, activity_actions, leads, todo, home, deals, quotes, handover):
         module.register(app, services)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.i18n import archive, cli, common, console, daily, deals, digest, home, leads, quote_pdf
+from bot.i18n import archive, cli, common, console, daily, deals, digest, handover, home, leads, quote_pdf
 from bot.i18n.plural import Entry, Plural
 
 Lang = Literal["en", "zh"]
@@ -25,6 +25,7 @@ CATALOGUE: dict[str, Entry] = {
     **deals.ENTRIES,
     **home.ENTRIES,
     **digest.ENTRIES,
+    **handover.ENTRIES,
     **leads.ENTRIES,
     **quote_pdf.ENTRIES,
 }

@@ -22,6 +22,7 @@ from bot.render.activity_card import ActivityCard, render_card, render_undone
 from bot.render.dates import format_day
 from bot.render.deal_card import render_deal_card
 from bot.render.digest import render_details, render_summary
+from bot.render.handover import render_handover
 from bot.render.home import render_home
 from bot.render.lead_card import LeadCard, fired_label, reasons_text, render_lead_card
 from bot.render.quote_pdf import PdfLine, QuoteDocument, render_quote_pdf
@@ -37,6 +38,7 @@ from storage import tasks as task_store
 from storage.db import Database
 from storage.outbox import ClaimedMessage
 from usecases.digests import queue_details
+from usecases.handover import read_handover
 from usecases.home import home_contents
 from usecases.quote_views import read_deal, read_request, read_version
 
@@ -448,6 +450,15 @@ async def render_quote_pdf_message(context: RenderContext, message: ClaimedMessa
     )
 
 
+async def render_handover_message(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """The new owner's DM about a handover, as it stands: Confirm until they do."""
+    reader = await _reader(context, message, message.payload["reader"])
+    handover = await read_handover(context.db, message.payload["handover_id"])
+    if handover is None:
+        return Rendered(t(reader.lang, "handover.error.unknown"))
+    return Rendered(*render_handover(handover, reader.lang, reader.tz))
+
+
 MESSAGE_KINDS: dict[str, MessageKind] = {
     "record_card": MessageKind(
         render_record_card,
@@ -472,4 +483,5 @@ MESSAGE_KINDS: dict[str, MessageKind] = {
     "quote_outcome": MessageKind(render_quote_outcome),
     "quote_pdf": MessageKind(render_quote_pdf_message, uploads=True),
     "quote_submitted": MessageKind(render_quote_submitted),
+    "handover": MessageKind(render_handover_message),
 }
