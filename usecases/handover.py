@@ -90,7 +90,8 @@ class HandoverDesk:
         return to_id, fallback
 
     async def preview(self, team_id: str, from_id: str, to_id: str | None, by: str) -> Preview:
-        """What carrying the handover out would move now, for the manager to confirm."""
+        """What carrying the handover out would move now, for the manager to confirm; refused when
+        there is nothing (it was carried out already)."""
         successor, fallback = self.successor(from_id, to_id, by)
         async with self._db.sessions() as session:
             await self._check_available(session, team_id, successor)
@@ -109,7 +110,10 @@ class HandoverDesk:
             "tasks": [task for task in tasks if task.kind != APPROVAL],
             "approvals": requests,
         }
-        return Preview(successor, fallback, {kind: len(found[kind]) for kind in KINDS})
+        counted = {kind: len(found[kind]) for kind in KINDS}
+        if not any(counted.values()):
+            raise HandoverError("handover.error.nothing", user=from_id)
+        return Preview(successor, fallback, counted)
 
     async def carry_out(
         self, team_id: str, from_id: str, to_id: str | None, by: str, now: datetime
