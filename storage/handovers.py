@@ -81,3 +81,9 @@ async def pending_contract_ids(session: AsyncSession, team_id: str) -> set[int]:
     that owner's figures until they confirm (for the digest's and App Home's money)."""
     query = select(Contract.id).where(Contract.team_id == team_id, Contract.handover_id.is_not(None))
     return set(await session.scalars(query))
+
+
+async def handed_over_from(session: AsyncSession, team_id: str, user_id: str) -> bool:
+    """Whether `user_id`'s work was ever handed over: they left the team."""
+    query = select(Handover.id).where(Handover.team_id == team_id, Handover.from_id == user_id).limit(1)
+    return await session.scalar(query) is not None

@@ -88,6 +88,10 @@ ENTRIES: dict[str, Entry] = {
         "en": "Only <@{user}>, who asked for this handover, can carry it out.",
         "zh": "只有发起交接的 <@{user}> 可以执行。",
     },
+    "lead.error.departed": {
+        "en": "Your work was handed over when you left; a manager can put you back on the roster.",
+        "zh": "你离职时工作已交接；如需恢复接收线索，请联系主管。",
+    },
     # the new owner's to-do item (`bot.render.todo.what` names it)
     "todo.what.handover": {
         "en": "Confirm the handover from <@{user}>",

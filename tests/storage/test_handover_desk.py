@@ -31,7 +31,7 @@ from usecases.contracts import ContractDesk, Signing
 from usecases.deals import DealDesk, DealForm
 from usecases.handover import HandoverDesk, HandoverError
 from usecases.lead_input import LeadInput
-from usecases.leads import LeadDesk
+from usecases.leads import LeadDesk, LeadError
 from usecases.quotes import QuoteDesk
 from usecases.task_book import TaskBook
 from usecases.tasks import TaskDesk
@@ -160,6 +160,8 @@ async def test_everything_the_leaver_owns_moves_and_only_the_successor_confirms(
     async with database.sessions() as session:
         assert await handovers.pending_contract_ids(session, TEAM) == {contract.id}
     assert next(rep for rep in await desks.leads.roster(TEAM) if rep.user_id == "UALICE").away
+    with pytest.raises(LeadError, match="departed"):  # she cannot put herself back into routing
+        await desks.leads.change_rep(TEAM, "UALICE", {"away": False}, "UALICE", MONDAY)
     keys = {m.dedupe_key for m in await rows(database, OutboxMessage)}
     assert f"handover:{handover.id}" in keys
 
