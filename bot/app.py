@@ -33,6 +33,7 @@ from usecases.contracts import ContractDesk
 from usecases.deals import DealDesk
 from usecases.digests import DigestDesk
 from usecases.dunning import DunningDesk
+from usecases.handover import HandoverDesk
 from usecases.leads import LeadDesk
 from usecases.payments import PaymentDesk
 from usecases.quotes import QuoteDesk
@@ -158,6 +159,7 @@ def build_bot(
     book = TaskBook(rules, settings.closeloop_tz)
     leads = LeadDesk(database, rules.leads, book)
     deals = DealDesk(database, rules, book)
+    quotes = QuoteDesk(database, rules, deals, book, settings.closeloop_tz)
     services = Services(
         settings=settings,
         rules=rules,
@@ -169,10 +171,11 @@ def build_bot(
         tasks=TaskDesk(database, rules, leads, settings.closeloop_tz),
         digests=DigestDesk(database, rules, settings.closeloop_tz),
         deals=deals,
-        quotes=QuoteDesk(database, rules, deals, book, settings.closeloop_tz),
+        quotes=quotes,
         contracts=ContractDesk(database, rules, book, settings.closeloop_tz),
         payments=PaymentDesk(database, rules, book),
         dunning=DunningDesk(database, rules, book),
+        handovers=HandoverDesk(database, rules, book, quotes),
         slack=client,
     )
     inbox = EventInbox(open_inbox_writer(database), clock)

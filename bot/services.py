@@ -16,6 +16,7 @@ from usecases.contracts import ContractDesk
 from usecases.deals import DealDesk
 from usecases.digests import DigestDesk
 from usecases.dunning import DunningDesk
+from usecases.handover import HandoverDesk
 from usecases.leads import LeadDesk
 from usecases.payments import PaymentDesk
 from usecases.quotes import QuoteDesk
@@ -40,4 +41,5 @@ class Services:
     contracts: ContractDesk
     payments: PaymentDesk
     dunning: DunningDesk
+    handovers: HandoverDesk
     slack: AsyncWebClient  # for work no Slack request started: scheduled jobs, webhook follow-ups

@@ -15,6 +15,7 @@ from handlers import (
     commands,
     contracts,
     deals,
+    handover,
     home,
     leads,
     payments,
@@ -39,5 +40,6 @@ def register_all(app: AsyncApp, services: Services) -> None:
         quotes,
         contracts,
         payments,
+        handover,
     ):
         module.register(app, services)

@@ -34,7 +34,7 @@ from domain.routing import (
     route,
 )
 from domain.scoring import FiredRule, Score, score_lead
-from storage import idempotency, outbox
+from storage import handovers, idempotency, outbox
 from storage import leads as store
 from storage import roster as roster_store
 from storage.db import Database
@@ -204,6 +204,9 @@ class LeadDesk:
         if not self.is_manager(by) and (by != user_id or set(changes) - {"away"}):
             raise LeadError("managers_only_roster")
         async with self._db.sessions.begin() as session:
+            # A rep whose work was handed over has left: only a manager brings them back into routing.
+            if not self.is_manager(by) and await handovers.handed_over_from(session, team_id, user_id):
+                raise LeadError("departed")
             await roster_store.change(session, team_id, user_id, changes, by, now)
             await outbox.reshow(session, home_key(user_id), now)  # their Home says whether they take leads
             table = await self._table(session, team_id)

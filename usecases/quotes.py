@@ -603,6 +603,29 @@ class QuoteDesk:
         await outbox.reshow(session, home_key(delegation.from_id), now)
         await outbox.reshow(session, home_key(delegation.to_id), now)
 
+    async def hand_over(
+        self, session: AsyncSession, team_id: str, leaver: str, successor: str, now: datetime
+    ) -> list[int]:
+        """A leaving rep's pending approvals, in the handover's transaction: what waited on them as
+        approver becomes the successor's (or the successor's delegate's); what they held for someone
+        else goes back to that approver. Delegations given by or to them end. Returns the requests."""
+        in_force = await delegations.in_force(session, team_id, now)
+        for delegation in in_force:
+            if leaver in (delegation.from_id, delegation.to_id):
+                delegation.ended_at = now
+        acting = acting_for(delegations.as_map([d for d in in_force if d.ended_at is None]), successor)
+        moved = []
+        for request in await store.pending_requests_of(session, team_id, leaver):
+            request.approver_id = successor
+            request.delegate_id = None if acting == successor else acting
+            await self._change_hands(session, request, "handed_over", successor, leaver, now)
+            moved.append(request.id)
+        for request in await store.pending_delegated_to(session, team_id, leaver):
+            request.delegate_id = None
+            await self._change_hands(session, request, "handed_back", request.approver_id, leaver, now)
+            moved.append(request.id)
+        return moved
+
     async def _change_hands(
         self,
         session: AsyncSession,
@@ -613,8 +636,9 @@ class QuoteDesk:
         now: datetime,
     ) -> None:
         """A request changed hands: the ledger says so (`delegated`: the delegate acting on behalf of
-        the approver; `handed_back`: the approver taking it back from the delegate), the new holder
-        gets it (DM, item), and every older copy of its DM updates."""
+        the approver; `handed_back`: the approver taking it back from the delegate; `handed_over`: a
+        leaving approver's successor taking it on), the new holder gets it (DM, item), and every
+        older copy of its DM updates."""
         step = await store.step(session, request.step_id)
         assert step is not None
         version = await store.version_by_id(session, step.version_id)

@@ -219,6 +219,18 @@ class TaskBook:
         store.close(task, store.DONE if actor else store.CANCELLED, actor, now)
         await outbox.reshow(session, home_key(task.owner_id), now)
 
+    async def hand_over(
+        self, session: AsyncSession, team_id: str, leaver: str, successor: str, now: datetime
+    ) -> list[int]:
+        """A leaving rep's open items become the successor's as they stand: a running ladder goes on
+        where it was, its next rung now about the successor (readers are worked out at each step)."""
+        moved = await store.open_of(session, team_id, [leaver])
+        for task in moved:
+            task.owner_id, task.updated_at = successor, now
+        if moved:
+            await outbox.reshow(session, home_key(successor), now)
+        return [task.id for task in moved]
+
     async def _keep(
         self,
         session: AsyncSession,

@@ -23,6 +23,7 @@ from bot.render.contracts import render_contract_note, render_dunning
 from bot.render.dates import format_day
 from bot.render.deal_card import render_deal_card
 from bot.render.digest import render_details, render_summary
+from bot.render.handover import render_handover
 from bot.render.home import render_home
 from bot.render.lead_card import LeadCard, fired_label, reasons_text, render_lead_card
 from bot.render.payment_note import render_payment_note
@@ -40,6 +41,7 @@ from storage.db import Database
 from storage.outbox import ClaimedMessage
 from usecases.contract_views import read_contract, read_instalment
 from usecases.digests import queue_details
+from usecases.handover import read_handover
 from usecases.home import home_contents
 from usecases.quote_views import read_deal, read_request, read_version
 
@@ -475,6 +477,15 @@ async def render_dunning_message(context: RenderContext, message: ClaimedMessage
     return Rendered(text, blocks)
 
 
+async def render_handover_message(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """The new owner's DM about a handover, as it stands: Confirm until they do."""
+    reader = await _reader(context, message, message.payload["reader"])
+    handover = await read_handover(context.db, message.payload["handover_id"])
+    if handover is None:
+        return Rendered(t(reader.lang, "handover.error.unknown"))
+    return Rendered(*render_handover(handover, reader.lang, reader.tz))
+
+
 MESSAGE_KINDS: dict[str, MessageKind] = {
     "record_card": MessageKind(
         render_record_card,
@@ -502,4 +513,5 @@ MESSAGE_KINDS: dict[str, MessageKind] = {
     "contract_note": MessageKind(render_contract_note_message),
     "dunning": MessageKind(render_dunning_message),
     "payment_note": MessageKind(render_payment_note),
+    "handover": MessageKind(render_handover_message),
 }

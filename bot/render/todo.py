@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
 from bot.i18n import t
 from bot.render.contracts import ACTION_DETAILS, reason_button
 from bot.render.dates import format_clock, format_day, format_moment
+from bot.render.handover import confirm_button
 from domain.contracts import SUCCESS_KINDS
 from storage.models import Task
 
@@ -67,6 +68,8 @@ def what(task: Task, lang: str) -> str:
         return t(lang, "todo.what.approval", number=task.title, customer=customer)
     if task.kind == "deal_stale":
         return t(lang, "todo.what.deal_stale", title=task.title, customer=customer)
+    if task.kind == "handover":
+        return t(lang, "todo.what.handover", user=task.title)
     if task.kind in CONTRACT_KINDS:
         return t(lang, f"todo.what.{task.kind}", number=task.title, customer=customer)
     return t(lang, "todo.what.follow_up", action=task.title, customer=customer)
@@ -169,8 +172,10 @@ def _item_buttons(task: Task, day: str | None, lang: str) -> list[ButtonElement]
     snooze = ButtonElement(text=t(lang, "todo.button.snooze"), action_id=ACTION_SNOOZE, value=value)
     if task.kind == "approval":
         return [*approval_buttons(task.subject_id, lang), snooze]
-    if task.kind in ("deal_stale", "payment_missing", "handover"):
+    if task.kind in ("deal_stale", "payment_missing"):
         return [snooze]
+    if task.kind == "handover":  # done only by confirming what was handed over
+        return [confirm_button(task.subject_id, lang), snooze]
     if task.kind == "dunning":  # ends with the payment; the reason takes it off red
         return [reason_button(task.subject_id, lang), snooze]
     if task.kind in ("missing_tax_id", "missing_bank_account"):
