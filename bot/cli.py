@@ -39,10 +39,9 @@ from config.toml_lines import key_lines, line_of
 from scheduler.jobs import run_due_jobs
 from storage import outbox
 from storage.db import Database
-from storage.models import Activity, LeadRecord, OutboxMessage
+from storage.models import Activity, Base, Contract, LeadRecord, OutboxMessage
 from usecases.leads import LeadDesk, LeadError, Placement
 from usecases.payment_intake import RowOutcome, receive_rows
-from usecases.payment_views import usual_team
 from usecases.payments import PaymentDesk
 from usecases.task_book import TaskBook
 
@@ -377,7 +376,10 @@ async def _record_payments(
     await _migrate(settings)
     database = Database(settings.database_url)
     try:
-        team_id = args.team or await usual_team(database)
+        team_id = args.team
+        if team_id is None:
+            async with database.sessions() as session:
+                team_id = await _usual_team(session, (Contract,))
         if team_id is None:
             raise CliError(t(settings.closeloop_lang, "payments.import.no_team"))
         desk = PaymentDesk(database, rules, TaskBook(rules, settings.closeloop_tz))
@@ -440,7 +442,7 @@ async def _place_leads(lead_file: LeadFile, team_id: str | None, settings: Setti
     try:
         if team_id is None:
             async with database.sessions() as session:
-                team_id = await _usual_team(session)
+                team_id = await _usual_team(session, (LeadRecord, Activity))
         if team_id is None:
             raise CliError(t(lang, "cli.import.no_team"))
         desk = LeadDesk(database, rules.leads, TaskBook(rules, settings.closeloop_tz))
@@ -452,9 +454,10 @@ async def _place_leads(lead_file: LeadFile, team_id: str | None, settings: Setti
         await database.dispose()
 
 
-async def _usual_team(session: AsyncSession) -> str | None:
-    """The team most leads, else most activities, belong to: the command line has no workspace to ask."""
-    for model in (LeadRecord, Activity):
+async def _usual_team(session: AsyncSession, models: tuple[type[Base], ...]) -> str | None:
+    """The team most rows of the first of `models` (else the next) belong to: the command line has no
+    workspace to ask."""
+    for model in models:
         team_id = await session.scalar(
             select(model.team_id)
             .group_by(model.team_id)

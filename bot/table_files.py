@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from zipfile import BadZipFile
@@ -23,6 +24,19 @@ NumberedRow = tuple[int, list[Cell | None]]
 FILE_TYPES = (".csv", ".xlsx")
 # Chinese Excel saves "CSV" in the system code page; UTF-8 (with or without BOM) is tried first.
 _TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A row refused, with a message per field named by the file's own header."""
+
+    line: int
+    problems: dict[str, str]
+
+    def describe(self, path: Path) -> str:
+        """`FILE:LINE: field: message; …`, the shape editors and `config check` use to jump to a line."""
+        problems = (f"{name}: {message}" for name, message in self.problems.items())
+        return f"{path}:{self.line}: {'; '.join(problems)}"
 
 
 class TableFileError(Exception):

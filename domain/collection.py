@@ -50,7 +50,12 @@ class RepCollection:
 
     @property
     def rate(self) -> int | None:
-        return None if not self.due else int(cents(self.collected * 100 / self.due))
+        return rate(self.collected, self.due)
+
+
+def rate(collected: Decimal, due: Decimal) -> int | None:
+    """Collected as a whole percentage of what fell due (回款达成率); None when nothing fell due."""
+    return None if not due else int(cents(collected * 100 / due))
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ class Collection:
 
     @property
     def rate(self) -> int | None:
-        return None if not self.due else int(cents(self.collected * 100 / self.due))
+        return rate(self.collected, self.due)
 
     @property
     def empty(self) -> bool:
@@ -102,8 +107,8 @@ def collection(
     def converted(amount: Decimal, code: str) -> Decimal | None:
         if code == currency:
             return amount
-        rate = rates.get(code)
-        return None if rate is None else amount * rate
+        exchange = rates.get(code)
+        return None if exchange is None else amount * exchange
 
     due: Counter[str] = Counter()
     collected: Counter[str] = Counter()

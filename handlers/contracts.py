@@ -151,8 +151,7 @@ def register(app: AsyncApp, services: Services) -> None:
             # The DM that asked for the details shows them added; finance's invoice DM follows.
             await desk.supply_details(contract_id, person.user_id, values, services.clock.now())
         except ContractError as error:
-            field = error.code.removeprefix("contract.error.").removesuffix("_required")
-            field = field if field in values else next(iter(values), "tax_id")
+            field = str(error.params.get("field") or next(iter(values), "tax_id"))  # the empty one
             await ack(response_action="errors", errors={field: t(person.lang, error.code, **error.params)})
             return
         await ack()

@@ -56,7 +56,7 @@ async def _pay(call: CommandCall) -> None:
     """`/closeloop pay` (form) or `/closeloop pay CONTRACT AMOUNT REFERENCE`."""
     lang, services = call.person.lang, call.services
     try:
-        refuse_unless_allowed(services.contracts, services.rules, call.person.user_id)
+        refuse_unless_allowed(services.contracts, call.person.user_id)
         words = call.args.split()
         if words:
             if len(words) != 3:
@@ -96,7 +96,7 @@ def register(app: AsyncApp, services: Services) -> None:
         now = services.clock.now()
         fields = {name: values.get(name) for name in ("contract", "amount", "reference")}  # the day: below
         try:
-            refuse_unless_allowed(services.contracts, services.rules, person.user_id)
+            refuse_unless_allowed(services.contracts, person.user_id)
             payment, problems = read_payment(fields, person.tz, now)
             if payment is None:
                 errors = {_form_field(p.field): t(person.lang, p.code, **p.params) for p in problems}
@@ -110,7 +110,5 @@ def register(app: AsyncApp, services: Services) -> None:
             return
         await ack()
         channel = json.loads(view.get("private_metadata") or "{}").get("channel_id")
-        if channel:
+        if channel:  # the private answer where /closeloop pay was typed
             await client.chat_postEphemeral(channel=channel, user=person.user_id, text=answer)
-        else:
-            await client.chat_postMessage(channel=person.user_id, text=answer)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Contract, Instalment, Quote
+from storage.models import Contract, Customer, Instalment, Quote
 
 
 async def add(session: AsyncSession, contract: Contract, instalments: Sequence[Instalment]) -> Contract:
@@ -102,12 +102,15 @@ async def move_level(
     return result.rowcount == 1
 
 
-async def open_of(session: AsyncSession, team_id: str, owner_id: str | None = None) -> list[Contract]:
-    """Contracts with money still owed (an owner's, or everyone's)."""
-    query = select(Contract).where(Contract.team_id == team_id, Contract.paid < Contract.total)
-    if owner_id is not None:
-        query = query.where(Contract.owner_id == owner_id)
-    return list(await session.scalars(query.order_by(Contract.id)))
+async def owed(session: AsyncSession, team_id: str) -> list[tuple[Contract, str]]:
+    """Contracts with money still owed, oldest first, each with its customer's name (one query)."""
+    query = (
+        select(Contract, Customer.name)
+        .join(Customer, Customer.id == Contract.customer_id)
+        .where(Contract.team_id == team_id, Contract.paid < Contract.total)
+        .order_by(Contract.id)
+    )
+    return [(contract, name) for contract, name in await session.execute(query)]
 
 
 async def listing(session: AsyncSession) -> list[Contract]:

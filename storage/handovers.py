@@ -1,4 +1,4 @@
-"""Handovers: what a leaving rep owns, the handover row, and which contracts wait for confirmation.
+"""Handovers: what a leaving rep owns, the handover row, and its confirmation.
 
 What a rep owns is read once for the preview and once, locked, for the move: two managers confirming
 the same handover at once find the rows the first one moved no longer theirs, and move nothing.
@@ -74,13 +74,6 @@ async def confirm(session: AsyncSession, handover: Handover, now: datetime) -> b
         .execution_options(synchronize_session=False)
     )
     return True
-
-
-async def pending_contract_ids(session: AsyncSession, team_id: str) -> set[int]:
-    """Contracts handed over and not yet confirmed by their new owner: their receivables stay out of
-    that owner's figures until they confirm (for the digest's and App Home's money)."""
-    query = select(Contract.id).where(Contract.team_id == team_id, Contract.handover_id.is_not(None))
-    return set(await session.scalars(query))
 
 
 async def handed_over_from(session: AsyncSession, team_id: str, user_id: str) -> bool:

@@ -10,7 +10,7 @@ is late (the red-level form) and supplying a missing field are transactions here
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -56,26 +56,23 @@ class Signing:
     delivery_on: date | None = None
 
 
-def invoice_message(contract: Contract, reader: str) -> Outgoing:
-    """Finance's DM asking for the invoice, with the customer's tax ID and bank details."""
+# Finance's DMs about a contract: the invoice request, or the fields it still needs (shown again, once
+# they are added, without its button); each with the prefix of its dedupe key.
+INVOICE_NOTE, MISSING_NOTE = "invoice", "missing"
+_NOTE_KEYS = {INVOICE_NOTE: "invoice", MISSING_NOTE: "contract-missing"}
+
+
+def note_key(contract_id: int, note: str) -> str:
+    return f"{_NOTE_KEYS[note]}:{contract_id}"
+
+
+def finance_note(contract: Contract, reader: str, note: str) -> Outgoing:
     return Outgoing(
-        key=f"invoice:{contract.id}",
+        key=note_key(contract.id, note),
         kind="contract_note",
         team_id=contract.team_id,
         channel=reader,
-        payload={"contract_id": contract.id, "reader": reader, "note": "invoice"},
-    )
-
-
-def missing_message(contract: Contract, reader: str) -> Outgoing:
-    """Finance's DM naming the fields an invoice needs, with a button to fill them in; shown again,
-    once they are added, without it."""
-    return Outgoing(
-        key=f"contract-missing:{contract.id}",
-        kind="contract_note",
-        team_id=contract.team_id,
-        channel=reader,
-        payload={"contract_id": contract.id, "reader": reader, "note": "missing"},
+        payload={"contract_id": contract.id, "reader": reader, "note": note},
     )
 
 
@@ -88,17 +85,13 @@ class ContractDesk:
         self._tasks = tasks
         self._default_tz = default_tz
 
-    @property
-    def rules(self) -> Rules:
-        return self._rules
-
     def finance_ids(self) -> tuple[str, ...]:
         """Who handles invoices: the `[contracts] finance` group, else the managers."""
         return self._rules.approvals.group(self._rules.contracts.finance) or self._rules.leads.manager_ids
 
     async def sign(self, team_id: str, signing: Signing, by: str, now: datetime) -> Signed:
-        """The customer signed the quote's approved version: make its contract (once; signing again
-        answers with the contract already made)."""
+        """The customer signed the quote's approved version: make its contract, once (signing again
+        is refused, naming the contract already made)."""
         async with self._db.sessions.begin() as session:
             quote = await quote_store.by_number(session, team_id, signing.number, for_update=True)
             if quote is None:
@@ -153,20 +146,11 @@ class ContractDesk:
                 ),
                 rows,
             )
-            await self._close_deal_won(session, deal, now)
+            await self._close_deal_won(session, deal, customer.name, now)
             await self._finance_items(session, contract, customer, now)
             red_line = unpaid_red_line(parts[0].due_on, rules.unpaid_working_days, self._rules.calendar)
-            await self._tasks.item(
-                session,
-                team_id=team_id,
-                kind=PAYMENT_MISSING,
-                subject_id=contract.id,
-                owner_id=contract.owner_id,
-                title=contract.number,
-                customer=customer.name,
-                due=datetime.combine(red_line, rules.dunning_at, ZoneInfo(tz)),
-                now=now,
-            )
+            due = datetime.combine(red_line, rules.dunning_at, ZoneInfo(tz))
+            await self._item(session, contract, customer, PAYMENT_MISSING, contract.owner_id, due, now)
             await outbox.show(session, deal_card(deal), now)
             await outbox.reshow(session, home_key(contract.owner_id), now)
             return Signed(contract, quote.number, tuple(rows))
@@ -193,8 +177,12 @@ class ContractDesk:
             raise ContractError("contract.error.unknown", number=str(contract_id))
         return list(contract.missing)
 
+    def handles_money(self, user_id: str) -> bool:
+        """Whether someone adds invoice details and records payments by hand: finance, or a manager."""
+        return user_id in self.finance_ids() or user_id in self._rules.leads.manager_ids
+
     def _check_finance(self, user_id: str) -> None:
-        if user_id not in self.finance_ids() and user_id not in self._rules.leads.manager_ids:
+        if not self.handles_money(user_id):
             raise ContractError("contract.error.not_finance")
 
     async def check_reason_writer(self, instalment_id: int, user_id: str) -> None:
@@ -223,11 +211,13 @@ class ContractDesk:
             contract = await store.get(session, contract_id, for_update=True)
             if contract is None:
                 raise ContractError("contract.error.unknown", number=str(contract_id))
+            if not contract.missing:  # added already (a form sent twice): nothing to do again
+                return contract
             customer = await customers.get(session, contract.customer_id)
             for name in contract.missing:
                 value = values.get(name, "").strip()
                 if not value:
-                    raise ContractError(f"contract.error.{name}_required")
+                    raise ContractError(f"contract.error.{name}_required", field=name)
                 setattr(customer, name, value[:200])
             contract.missing, contract.updated_at = [], now
             deal = await deals.get(session, contract.deal_id)
@@ -253,17 +243,15 @@ class ContractDesk:
             else:
                 await self._tasks.settle(session, contract.team_id, kind, contract.id, actor, now)
         if contract.missing:
-            await outbox.send_once(session, missing_message(contract, holder), now)
+            await outbox.send_once(session, finance_note(contract, holder, MISSING_NOTE), now)
             return
         if actor is not None:  # the fields were just added: the DM that asked for them says so
-            await outbox.reshow(session, f"contract-missing:{contract.id}", now)
+            await outbox.reshow(session, note_key(contract.id, MISSING_NOTE), now)
         tz = ZoneInfo(contract.tz)
-        day_end = datetime.combine(now.astimezone(tz).date() + timedelta(days=1), datetime.min.time(), tz)
+        day_end = datetime.combine(now.astimezone(tz).date(), time(23, 59), tz)  # the review is same-day
         await self._item(session, contract, customer, INVOICE, holder, now, now)
-        await self._item(
-            session, contract, customer, FIRST_REVIEW, holder, day_end - timedelta(minutes=1), now
-        )
-        await outbox.send_once(session, invoice_message(contract, holder), now)
+        await self._item(session, contract, customer, FIRST_REVIEW, holder, day_end, now)
+        await outbox.send_once(session, finance_note(contract, holder, INVOICE_NOTE), now)
 
     async def _item(
         self,
@@ -287,14 +275,13 @@ class ContractDesk:
             now=now,
         )
 
-    async def _close_deal_won(self, session: AsyncSession, deal: Deal, now: datetime) -> None:
+    async def _close_deal_won(self, session: AsyncSession, deal: Deal, customer: str, now: datetime) -> None:
         """A signed contract wins the deal: it moves to the first won stage and its red line ends."""
         won = next((stage for stage in self._rules.deals.stages if stage.won), None)
         if won is None or deal.closed_at is not None:
             return
         deal.stage, deal.closed_at, deal.updated_at = won.id, now, now
-        customer = await customers.get(session, deal.customer_id)
-        await self._tasks.deal(session, deal, customer.name if customer else "", now)
+        await self._tasks.deal(session, deal, customer, now)
 
     async def record_reason(self, instalment_id: int, by: str, reason: str, now: datetime) -> Instalment:
         """The owner (or their manager) wrote why an instalment is late: it leaves red, stays orange

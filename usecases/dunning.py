@@ -119,5 +119,7 @@ class DunningDesk:
             readers += [(m, MANAGER) for m in leads.managers_of(owner_id) if m != owner_id]
         if level is Level.RED:
             readers += [(d, DIRECTOR) for d in leads.director_ids if d != owner_id]
-        seen: set[str] = set()
-        return [(r, role) for r, role in readers if not (r in seen or seen.add(r))]
+        first_role: dict[str, str] = {}
+        for reader, role in readers:  # a manager who is also a director is told once, as manager
+            first_role.setdefault(reader, role)
+        return list(first_role.items())

@@ -26,6 +26,7 @@ from storage.db import Database
 from storage.models import Handover
 from storage.outbox import Outgoing
 from usecases.deals import deal_card
+from usecases.leads import lead_card
 from usecases.quotes import QuoteDesk
 from usecases.refusal import Refusal
 from usecases.task_book import APPROVAL, HANDOVER, TaskBook, home_key
@@ -136,7 +137,7 @@ class HandoverDesk:
                     owner_id=successor,
                     candidates=[{"user_id": from_id, "verdict": "previous_owner"}],
                 )
-                await outbox.reshow(session, f"lead-card:{lead.id}", now)
+                await outbox.reshow(session, lead_card(lead).key, now)  # a card only where one was posted
             for deal in owned.deals:
                 deal.owner_id, deal.updated_at = successor, now
                 await outbox.show(session, deal_card(deal), now)

@@ -17,9 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from config.rules import Rules
 from domain.money import parse_amount
-from storage import contracts as contract_store
 from storage import idempotency
 from storage.db import Database
 from usecases.contracts import ContractDesk
@@ -133,14 +131,9 @@ def _moment(value: object, tz: str, now: datetime, problems: list[PaymentError])
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz))
 
 
-def may_record(contracts: ContractDesk, rules: Rules, user_id: str) -> bool:
-    """Whether a person may record money received by hand: finance, or a manager."""
-    return user_id in contracts.finance_ids() or user_id in rules.leads.manager_ids
-
-
-def refuse_unless_allowed(contracts: ContractDesk, rules: Rules, user_id: str) -> None:
+def refuse_unless_allowed(contracts: ContractDesk, user_id: str) -> None:
     """Raise the private "not yours" refusal for anyone who may not record payments."""
-    if not may_record(contracts, rules, user_id):
+    if not contracts.handles_money(user_id):
         raise PaymentError("payment.error.not_finance", "contract")
 
 
@@ -198,10 +191,8 @@ async def receive_rows(
             except PaymentError as error:
                 outcomes.append(RowOutcome(line, error=error))
                 continue
-            contract = await contract_store.by_number(session, team_id, result.contract)
-            currency = contract.currency if contract else ""
             outcomes.append(
-                RowOutcome(line, result, None, payment.reference.strip(), payment.amount, currency)
+                RowOutcome(line, result, None, payment.reference.strip(), payment.amount, result.currency)
             )
         if not commit or any(outcome.error for outcome in outcomes):
             await session.rollback()

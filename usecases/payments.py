@@ -34,6 +34,7 @@ from usecases.task_book import DUNNING, PAYMENT_MISSING, TaskBook, home_key
 
 SOURCES = ("api", "slack", "import")
 MAX_REFERENCE = 128
+SUCCESS_CALL_AT = time(10, 0)  # a customer-success call is due mid-morning of its day
 
 
 class PaymentError(Refusal):
@@ -64,6 +65,7 @@ class PaymentResult:
     contract: str
     applied: tuple[tuple[int, Decimal], ...]  # (instalment seq, amount)
     outstanding: Decimal
+    currency: str  # the contract's
     duplicate: bool = False
 
     def as_json(self) -> dict[str, object]:
@@ -122,7 +124,7 @@ class PaymentDesk:
             raise PaymentError("payment.error.unknown_contract", "contract", number=payment.contract.strip())
         seen = await store.by_reference(session, team_id, reference)
         if seen is not None:
-            return await self._answer(session, seen, duplicate=True)
+            return await self._answer_again(session, seen)
         if payment.currency and payment.currency.upper() != contract.currency:
             raise PaymentError("payment.error.currency", "currency", currency=contract.currency)
         instalments = await contract_store.instalments(session, contract.id, for_update=True)
@@ -138,6 +140,7 @@ class PaymentDesk:
                 currency=contract.currency,
             ) from None
         by_id = {i.id: i for i in instalments}
+        outstanding = contract.total - contract.paid - payment.amount
         payment_id = await store.add(
             session,
             {
@@ -151,14 +154,12 @@ class PaymentDesk:
                 "source": source,
                 "recorded_by": by,
                 "applied": [{"instalment": by_id[i].seq, "amount": str(a)} for i, a in applied],
-                "outstanding": contract.total - contract.paid - payment.amount,
+                "outstanding": outstanding,
                 "created_at": now,
             },
         )
         if payment_id is None:  # the same reference, recorded by a delivery that just won
-            return await self._answer(
-                session, await store.by_reference(session, team_id, reference), duplicate=True
-            )
+            return await self._answer_again(session, await store.by_reference(session, team_id, reference))
         for instalment_id, amount in applied:
             await self._fill(session, contract, by_id[instalment_id], amount, payment.paid_at, now)
         contract.paid += payment.amount
@@ -172,7 +173,8 @@ class PaymentDesk:
             payment_id,
             contract.number,
             tuple((by_id[i].seq, a) for i, a in applied),
-            contract.total - contract.paid,
+            outstanding,
+            contract.currency,
         )
 
     async def _fill(
@@ -218,16 +220,18 @@ class PaymentDesk:
                 owner_id=contract.owner_id,
                 title=contract.number,
                 customer=customer.name if customer else None,
-                due=datetime.combine(day, time(10, 0), tz),
+                due=datetime.combine(day, SUCCESS_CALL_AT, tz),
                 now=now,
             )
 
-    async def _answer(self, session: AsyncSession, payment: Payment, *, duplicate: bool) -> PaymentResult:
+    async def _answer_again(self, session: AsyncSession, payment: Payment) -> PaymentResult:
+        """The answer a reference got the first time, as recorded with it."""
         contract = await contract_store.get(session, payment.contract_id)
         return PaymentResult(
             payment.id,
             contract.number,
             tuple((int(a["instalment"]), Decimal(a["amount"])) for a in payment.applied),
             payment.outstanding,
-            duplicate=duplicate,
+            payment.currency,
+            duplicate=True,
         )

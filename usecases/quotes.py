@@ -42,7 +42,7 @@ from storage.models import ApprovalEvent, ApprovalRequest, ApprovalStep, Deal, D
 from storage.outbox import Outgoing
 from usecases.deals import CURRENCY, DealDesk
 from usecases.refusal import Refusal
-from usecases.task_book import TaskBook, home_key
+from usecases.task_book import APPROVAL, TaskBook, home_key
 
 MAX_TOTAL = Decimal("9999999999999999")
 DECISIONS: tuple[Decision, ...] = ("approve", "reject", "changes")
@@ -337,7 +337,7 @@ class QuoteDesk:
                 await store.move_step(session, step.id, step.state, {"state": store.REPLACED})
         for request in await store.requests_of(session, [s.id for s in steps]):
             if await store.decide_request(session, request.id, {"state": store.CLOSED}):
-                await self._tasks.approval_settled(session, quote.team_id, request.id, None, now)
+                await self._tasks.settle(session, quote.team_id, APPROVAL, request.id, None, now)
             await self._reshow_request(session, request, now)
         if was in (store.PENDING, store.APPROVED):
             await self._log(session, quote, previous, None, "replaced", by, now)
@@ -410,14 +410,15 @@ class QuoteDesk:
         if acting not in request.told:
             request.told = [*request.told, acting]
         await outbox.show(session, approval_message(request, acting), now)
-        await self._tasks.approval(
+        await self._tasks.item(
             session,
-            request_id=request.id,
             team_id=quote.team_id,
+            kind=APPROVAL,
+            subject_id=request.id,
             owner_id=acting,
             title=f"{quote.number} v{version.version}",
             customer=customer,
-            started_at=started_at,
+            due=started_at,  # on the approver's list from the moment it reaches them
             now=now,
         )
         await outbox.reshow(session, home_key(acting), now)
@@ -448,7 +449,7 @@ class QuoteDesk:
             siblings = await store.requests_of(session, [step.id])
             decisions = [r.state for r in siblings if r.state in DECISIONS]
             outcome = step_outcome(decisions, len(siblings), step.all_of_group)  # type: ignore[arg-type]
-            await self._tasks.approval_settled(session, quote.team_id, request.id, user_id, now)
+            await self._tasks.settle(session, quote.team_id, APPROVAL, request.id, user_id, now)
             await self._log(
                 session, quote, version, step.step, decision, user_id, now, on_behalf_of, reason or None
             )
@@ -466,7 +467,7 @@ class QuoteDesk:
                     if sibling.id != request.id and await store.decide_request(
                         session, sibling.id, {"state": store.CLOSED}
                     ):
-                        await self._tasks.approval_settled(session, quote.team_id, sibling.id, None, now)
+                        await self._tasks.settle(session, quote.team_id, APPROVAL, sibling.id, None, now)
                 deal = await deal_store.get(session, quote.deal_id)
                 assert deal is not None
                 if outcome == "approve":

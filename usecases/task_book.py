@@ -129,49 +129,6 @@ class TaskBook:
             now=now,
         )
 
-    async def approval(
-        self,
-        session: AsyncSession,
-        *,
-        request_id: int,
-        team_id: str,
-        owner_id: str,
-        title: str,
-        customer: str,
-        started_at: datetime,
-        now: datetime,
-    ) -> None:
-        """A pending approval is its approver's (or their delegate's) item from the moment it reaches
-        them; its ladder (a reminder, then their manager) counts from then, and a new owner (a
-        delegation) starts it over."""
-        task = await store.of_subject(session, team_id, APPROVAL, request_id)
-        await self._keep(
-            session,
-            task,
-            team_id=team_id,
-            kind=APPROVAL,
-            subject_id=request_id,
-            owner_id=owner_id,
-            title=title,
-            customer=customer,
-            anchor=started_at,
-            due=started_at,
-            now=now,
-        )
-
-    async def approval_settled(
-        self, session: AsyncSession, team_id: str, request_id: int, actor: str | None, now: datetime
-    ) -> None:
-        """The approval was decided (by `actor`, done) or is no longer needed (cancelled); the holder's
-        Home and today's card stop offering its buttons."""
-        task = await store.of_subject(session, team_id, APPROVAL, request_id)
-        if task is None or task.state != store.OPEN:
-            return
-        store.close(task, store.DONE if actor else store.CANCELLED, actor, now)
-        tz = await users.zone_of(session, team_id, task.owner_id, self._default_tz)
-        await outbox.reshow(session, home_key(task.owner_id), now)
-        await outbox.reshow(session, todo_card_key(task.owner_id, now.astimezone(ZoneInfo(tz)).date()), now)
-
     async def item(
         self,
         session: AsyncSession,
@@ -185,8 +142,10 @@ class TaskBook:
         due: datetime,
         now: datetime,
     ) -> None:
-        """An item a contract or a handover puts on someone's list, due at `due`; it climbs its kind's
-        ladder when the rules file gives it one (`[ladders] payment_missing`, `handover_unconfirmed`)."""
+        """An item on someone's list, due at `due`, whose ladder (when the rules file gives its kind
+        one) counts from then: a pending approval from the moment it reaches its approver (or their
+        delegate; a new owner starts it over), an invoice to request, a dunning level, a handover to
+        confirm."""
         task = await store.of_subject(session, team_id, kind, subject_id)
         await self._keep(
             session,
@@ -212,12 +171,15 @@ class TaskBook:
         now: datetime,
     ) -> None:
         """The item's subject no longer asks for it: done by `actor`, or cancelled when nobody did it
-        (a payment stops a dunning item); its owner's Home shows the change."""
+        (an approval no longer needed, a payment that stops a dunning item). The holder's Home and
+        today's card stop offering its buttons."""
         task = await store.of_subject(session, team_id, kind, subject_id)
         if task is None or task.state != store.OPEN:
             return
         store.close(task, store.DONE if actor else store.CANCELLED, actor, now)
+        tz = await users.zone_of(session, team_id, task.owner_id, self._default_tz)
         await outbox.reshow(session, home_key(task.owner_id), now)
+        await outbox.reshow(session, todo_card_key(task.owner_id, now.astimezone(ZoneInfo(tz)).date()), now)
 
     async def hand_over(
         self, session: AsyncSession, team_id: str, leaver: str, successor: str, now: datetime

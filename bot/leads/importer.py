@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from bot.i18n import t
 from bot.render.lead_problems import problem_texts
-from bot.table_files import Cell, TableFileError, header_key, read_table
+from bot.table_files import BadRow, Cell, TableFileError, header_key, read_table
 from usecases.lead_input import LeadInput, field_problems, parse_budget
 
 BUDGET = "budget"  # a range column, split into budget_min and budget_max
@@ -55,19 +55,6 @@ class GoodRow:
 
     line: int
     lead: LeadInput
-
-
-@dataclass(frozen=True)
-class BadRow:
-    """A row that is not, with a message per bad field (named by the file's header)."""
-
-    line: int
-    problems: dict[str, str]
-
-    def describe(self, path: Path) -> str:
-        """`FILE:LINE: field: message; …`, the shape editors and `config check` use to jump to a line."""
-        problems = (f"{name}: {message}" for name, message in self.problems.items())
-        return f"{path}:{self.line}: {'; '.join(problems)}"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.i18n import t
 from bot.render.money import format_money
-from bot.table_files import Cell, TableFileError, header_key, read_table
+from bot.table_files import BadRow, Cell, TableFileError, header_key, read_table
 from usecases.payment_intake import RowOutcome, read_payment
 from usecases.payments import PaymentError, PaymentInput
 
@@ -37,19 +37,6 @@ REQUIRED = ("contract", "reference", "amount")
 
 class PaymentFileError(TableFileError):
     """The file cannot be read as a list of payments at all; the message says what to fix."""
-
-
-@dataclass(frozen=True)
-class BadRow:
-    """A row refused, with a message per field named by the file's own header."""
-
-    line: int
-    problems: dict[str, str]
-
-    def describe(self, path: Path) -> str:
-        """`FILE:LINE: field: message; …`, the shape editors and `config check` use to jump to a line."""
-        problems = (f"{name}: {message}" for name, message in self.problems.items())
-        return f"{path}:{self.line}: {'; '.join(problems)}"
 
 
 @dataclass(frozen=True)

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
     ContextBlock,
-    DatePickerElement,
-    InputBlock,
     MarkdownTextObject,
-    PlainTextObject,
     SectionBlock,
 )
 
 from bot.i18n import t
 from bot.render.dates import format_day
-from bot.render.modals import modal, text_input
+from bot.render.modals import date_input, modal, text_input
 from bot.render.money import format_money
 from storage.models import Instalment
 from usecases.contract_views import ContractView
+from usecases.contracts import INVOICE_NOTE
 
 ACTION_SIGNED = "contract_signed"
 ACTION_DETAILS = "contract_details"
@@ -36,8 +35,9 @@ def fields_text(fields: list[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(t(lang, f"contract.field.{name}") for name in fields)
 
 
-def money(view: ContractView, amount: object, lang: str) -> str:
-    return format_money(amount, view.contract.currency, lang)  # type: ignore[arg-type]
+def money(view: ContractView, amount: Decimal, lang: str) -> str:
+    """An amount in the contract's currency."""
+    return format_money(amount, view.contract.currency, lang)
 
 
 def card_lines(view: ContractView, lang: str) -> list[str]:
@@ -96,7 +96,7 @@ def render_contract_note(view: ContractView, note: str, lang: str) -> tuple[str,
     to add it; once added, the same DM says so)."""
     contract, customer = view.contract, view.customer
     total = money(view, contract.total, lang)
-    if note == "invoice":
+    if note == INVOICE_NOTE:
         text = t(
             lang,
             "contract.invoice.text",
@@ -168,19 +168,12 @@ def render_dunning(
 
 
 def reason_button(instalment_id: int, lang: str) -> ButtonElement:
+    """Give the reason, for the owner: in their red DM and on their list alike."""
     return ButtonElement(
         text=t(lang, "dunning.button.reason"),
         action_id=ACTION_LATE_REASON,
         value=str(instalment_id),
         style="danger",
-    )
-
-
-def _date(field: str, label: str, initial: date) -> InputBlock:
-    return InputBlock(
-        block_id=field,
-        label=PlainTextObject(text=label),
-        element=DatePickerElement(action_id=field, initial_date=initial.isoformat()),
     )
 
 
@@ -194,8 +187,8 @@ def sign_modal(*, lang: str, number: str, signed_on: date, delivery_on: date, ch
         {"number": number, "channel_id": channel_id},
         [
             intro,
-            _date("signed_on", t(lang, "contract.form.signed_on"), signed_on),
-            _date("delivery_on", t(lang, "contract.form.delivery_on"), delivery_on),
+            date_input("signed_on", t(lang, "contract.form.signed_on"), signed_on),
+            date_input("delivery_on", t(lang, "contract.form.delivery_on"), delivery_on),
         ],
     )
     form["submit"]["text"] = t(lang, "contract.form.submit")

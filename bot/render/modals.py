@@ -5,9 +5,16 @@ reading the submitted values back.
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
-from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement, PlainTextObject
+from slack_sdk.models.blocks import (
+    Block,
+    DatePickerElement,
+    InputBlock,
+    PlainTextInputElement,
+    PlainTextObject,
+)
 from slack_sdk.models.views import View
 
 from bot.i18n import t
@@ -45,6 +52,16 @@ def text_input(
         element=PlainTextInputElement(
             action_id=field, multiline=multiline, initial_value=initial or None, max_length=max_length
         ),
+    )
+
+
+def date_input(field: str, label: str, initial: date | None, *, optional: bool = False) -> InputBlock:
+    """A date picker whose block and action share the field's name, like `text_input`."""
+    return InputBlock(
+        block_id=field,
+        label=PlainTextObject(text=label),
+        optional=optional,
+        element=DatePickerElement(action_id=field, initial_date=initial.isoformat() if initial else None),
     )
 
 

@@ -26,7 +26,7 @@ from bot.render.digest import render_details, render_summary
 from bot.render.handover import render_handover
 from bot.render.home import render_home
 from bot.render.lead_card import LeadCard, fired_label, reasons_text, render_lead_card
-from bot.render.payment_note import render_payment_note
+from bot.render.payment_forms import note_text
 from bot.render.quote_pdf import PdfLine, QuoteDocument, render_quote_pdf
 from bot.render.quotes import render_approval, render_outcome, render_status, submitted_text, terms_text
 from bot.render.todo import ItemList, home_tab_link, render_escalation, render_todo_card
@@ -43,6 +43,7 @@ from usecases.contract_views import read_contract, read_instalment
 from usecases.digests import queue_details
 from usecases.handover import read_handover
 from usecases.home import home_contents
+from usecases.payment_views import payment_note
 from usecases.quote_views import read_deal, read_request, read_version
 
 
@@ -484,6 +485,14 @@ async def render_handover_message(context: RenderContext, message: ClaimedMessag
     if handover is None:
         return Rendered(t(reader.lang, "handover.error.unknown"))
     return Rendered(*render_handover(handover, reader.lang, reader.tz))
+
+
+async def render_payment_note(context: RenderContext, message: ClaimedMessage) -> Rendered:
+    """The contract owner's DM when money arrives; a payment since removed says so rather than
+    failing the send."""
+    reader = await _reader(context, message, message.payload["reader"])
+    note = await payment_note(context.db, message.payload["payment_id"])
+    return Rendered(note_text(note, reader.lang) if note else t(reader.lang, "payment.gone"))
 
 
 MESSAGE_KINDS: dict[str, MessageKind] = {

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import date
 
 from slack_sdk.models.blocks import (
-    DatePickerElement,
     InputBlock,
     Option,
     PlainTextObject,
@@ -14,7 +13,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import t
-from bot.render.modals import modal, text_input
+from bot.render.modals import date_input, modal, text_input
 from bot.render.money import format_money
 from usecases.payment_views import OwedContract, PaymentNote
 
@@ -76,11 +75,7 @@ def pay_modal(*, lang: str, contracts: Sequence[OwedContract], today: date, chan
         ),
         text_input("amount", t(lang, "payment.form.amount"), optional=False, max_length=30),
         text_input("reference", t(lang, "payment.form.reference"), optional=False, max_length=128),
-        InputBlock(
-            block_id="paid_at",
-            label=PlainTextObject(text=t(lang, "payment.form.paid_at")),
-            element=DatePickerElement(action_id="paid_at", initial_date=today.isoformat()),
-        ),
+        date_input("paid_at", t(lang, "payment.form.paid_at"), today),
     ]
     form = modal(PAY_CALLBACK, t(lang, "payment.form.title"), lang, {"channel_id": channel_id}, blocks)
     form["submit"]["text"] = t(lang, "payment.form.submit")

@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 from slack_sdk.models.blocks import (
-    DatePickerElement,
     InputBlock,
     Option,
     PlainTextObject,
@@ -16,7 +15,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import t
-from bot.render.modals import modal, text_input
+from bot.render.modals import date_input, modal, text_input
 from domain.quotes import QuoteContent, Remainder, lines_text
 
 DEAL_CALLBACK = "deal_modal"
@@ -41,15 +40,6 @@ def _select(
         label=PlainTextObject(text=label),
         optional=optional,
         element=StaticSelectElement(action_id=field, options=choices, initial_option=chosen),
-    )
-
-
-def _date(field: str, label: str, initial: date | None, *, optional: bool = True) -> InputBlock:
-    return InputBlock(
-        block_id=field,
-        label=PlainTextObject(text=label),
-        optional=optional,
-        element=DatePickerElement(action_id=field, initial_date=initial.isoformat() if initial else None),
     )
 
 
@@ -89,7 +79,7 @@ def deal_modal(
             ),
             _select("currency", t(lang, "deal.form.currency"), _currencies(currency), initial=currency),
             _select("stage", t(lang, "deal.form.stage"), stages, initial=stage or stages[0][0]),
-            _date("close", t(lang, "deal.form.close"), None),
+            date_input("close", t(lang, "deal.form.close"), None, optional=True),
         ],
     )
     form["submit"]["text"] = t(lang, "deal.form.submit")
@@ -170,11 +160,10 @@ def quote_modal(
             multiline=True,
             max_length=1000,
         ),
-        _date(
+        date_input(
             "valid_until",
             t(lang, "quote.form.valid_until"),
             content.valid_until if content and content.valid_until else valid_until,
-            optional=False,
         ),
     ]
     title = t(lang, "quote.form.title_edit", number=number) if number else t(lang, "quote.form.title")
@@ -209,6 +198,6 @@ def delegate_modal(*, lang: str, until: date) -> dict:
         t(lang, "delegate.form.title"),
         lang,
         {},
-        [who, _date("until", t(lang, "delegate.form.until"), until, optional=False)],
+        [who, date_input("until", t(lang, "delegate.form.until"), until)],
     )
     return form
