@@ -5,6 +5,7 @@ it and the red-reason form taking it off red."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -17,7 +18,7 @@ from bot.clock import SimulatedClock
 from bot.export import EXPORTS, to_bytes
 from bot.render.contracts import ACTION_DETAILS, ACTION_LATE_REASON, ACTION_SIGNED
 from bot.render.todo import ACTION_APPROVE
-from storage.models import ApprovalRequest, Contract, Instalment, OutboxMessage, Task
+from storage.models import ApprovalRequest, Contract, Instalment, OutboxMessage, Quote, Task
 from tests.scenarios.test_app_home import open_home
 from tests.scenarios.test_quotes import MONDAY, RULES, open_deal, submit_quote, tick
 from tests.support.harness import RunningBot, start_with_rules
@@ -51,8 +52,30 @@ async def outbox_row(running: RunningBot, key: str) -> OutboxMessage:
     return row
 
 
-async def click(running: RunningBot, user: str, row: OutboxMessage, action: str, value: str) -> None:
-    await running.interact(block_action(user, row.message_channel, row.message_ts, button(action, value)))
+async def click(
+    running: RunningBot, user: str, row: OutboxMessage, action: str, value: str, answer: str
+) -> None:
+    """Click a button on a message the bot sent, and wait for the Slack call that answers it (`answer`:
+    a form opening, a private refusal) and then for what it queued: the listener goes on after the ack."""
+    before = len(running.slack.calls(answer))
+    await running.interact(
+        block_action(user, row.message_channel, row.message_ts, button(action, value)), settle=False
+    )
+    await running.slack.wait_for(answer, before + 1)
+    await running.settle()
+
+
+async def decided(running: RunningBot, timeout: float = 20.0) -> None:
+    """Wait until the manager's Approve has been taken (the click is acked before its work), then
+    for the messages it changed."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        async with running.db.sessions() as session:
+            if await session.scalar(select(Quote.state)) == "approved":
+                break
+        assert asyncio.get_running_loop().time() < deadline, "the approval was not taken"
+        await asyncio.sleep(0.05)
+    await running.settle()
 
 
 async def approved_deal(running: RunningBot) -> int:
@@ -72,13 +95,16 @@ async def approved_deal(running: RunningBot) -> int:
     async with running.db.sessions() as session:
         request = await session.scalar(select(ApprovalRequest))
     dm = await outbox_row(running, f"approval:{request.id}:UBOSS")
-    await click(running, "UBOSS", dm, ACTION_APPROVE, str(request.id))
+    await running.interact(
+        block_action("UBOSS", dm.message_channel, dm.message_ts, button(ACTION_APPROVE, str(request.id)))
+    )
+    await decided(running)
     return deal_id
 
 
 async def sign(running: RunningBot, deal_id: int, user: str = "UALICE") -> None:
     card = await outbox_row(running, f"deal-card:{deal_id}")
-    await click(running, user, card, ACTION_SIGNED, "Q-2026-0001")
+    await click(running, user, card, ACTION_SIGNED, "Q-2026-0001", "views.open")
     form = opened_view(running.slack.last("views.open").args)
     await running.interact(
         view_submission(
@@ -96,7 +122,7 @@ async def test_customer_signed_makes_the_contract_and_a_missing_tax_id_pauses_th
 
     # Someone else's click is refused privately and opens nothing.
     opened = len(slack.calls("views.open"))
-    await click(running, "USTRANGER", card, ACTION_SIGNED, "Q-2026-0001")
+    await click(running, "USTRANGER", card, ACTION_SIGNED, "Q-2026-0001", "chat.postEphemeral")
     assert len(slack.calls("views.open")) == opened
     assert "Only <@UALICE>" in str(slack.calls("chat.postEphemeral")[-1].args)
 
@@ -125,9 +151,9 @@ async def test_customer_signed_makes_the_contract_and_a_missing_tax_id_pauses_th
     )
 
     # A rep cannot add the details; finance can, field by field.
-    await click(running, "UALICE", missing, ACTION_DETAILS, str(contract.id))
+    await click(running, "UALICE", missing, ACTION_DETAILS, str(contract.id), "chat.postEphemeral")
     assert "Only finance" in str(slack.calls("chat.postEphemeral")[-1].args)
-    await click(running, "UFIN1", missing, ACTION_DETAILS, str(contract.id))
+    await click(running, "UFIN1", missing, ACTION_DETAILS, str(contract.id), "views.open")
     form = opened_view(slack.last("views.open").args)
     response = await running.interact(
         view_submission("UFIN1", form, {"tax_id": text_value(" "), "bank_account": text_value("ICBC 6222")})
@@ -196,10 +222,10 @@ async def test_dunning_over_weeks_each_level_once_a_payment_stops_it_and_a_reaso
     boss = await outbox_row(running, f"dunning:{second}:red:UBOSS")
     assert "Give the reason" not in str(slack.messages(boss.message_channel))
 
-    await click(running, "UBOSS", red, ACTION_LATE_REASON, str(second))  # the manager may write it too
-    await click(running, "USTRANGER", red, ACTION_LATE_REASON, str(second))
+    await click(running, "UBOSS", red, ACTION_LATE_REASON, str(second), "views.open")  # the manager may too
+    await click(running, "USTRANGER", red, ACTION_LATE_REASON, str(second), "chat.postEphemeral")
     assert "Only <@UALICE>" in str(slack.calls("chat.postEphemeral")[-1].args)
-    await click(running, "UALICE", red, ACTION_LATE_REASON, str(second))
+    await click(running, "UALICE", red, ACTION_LATE_REASON, str(second), "views.open")
     form = opened_view(slack.last("views.open").args)
     response = await running.interact(view_submission("UALICE", form, {"reason": text_value("  ")}))
     assert "Write the reason" in await response.text()

@@ -27,6 +27,7 @@ JOB_NAMES = {
     "widen_first_offers",
     "send_todo_cards",
     "sweep_ladders",
+    "sweep_dunning",
     "audit_ladders",
     "hand_back_delegations",
     "send_daily_digests",
