@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -131,6 +131,10 @@ async def submit_quote(running: RunningBot, deal_id: int, user: str = "UALICE", 
     return await response.text()
 
 
+async def has_requests(running: RunningBot, count: int) -> bool:
+    return len(await requests(running)) >= count
+
+
 async def requests(running: RunningBot) -> list[ApprovalRequest]:
     async with running.db.sessions() as session:
         return list(await session.scalars(select(ApprovalRequest).order_by(ApprovalRequest.id)))
@@ -142,15 +146,38 @@ async def ledger(running: RunningBot) -> list[tuple[int, str | None, str, str | 
         return [(e.version, e.step, e.kind, e.actor_id, e.on_behalf_of) for e in events]
 
 
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 20.0) -> None:
+    """Wait until `check` holds: a click is acked before its listener's work, which lands a moment later."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "it did not happen in time"
+        await asyncio.sleep(0.05)
+
+
 async def dm_of(running: RunningBot, request: ApprovalRequest, reader: str) -> OutboxMessage:
-    async with running.db.sessions() as session:
-        return await session.scalar(
-            select(OutboxMessage).where(OutboxMessage.dedupe_key == f"approval:{request.id}:{reader}")
-        )
+    """The approver's DM about `request`, once it is in Slack."""
+    found: list[OutboxMessage] = []
+
+    async def sent() -> bool:
+        async with running.db.sessions() as session:
+            row = await session.scalar(
+                select(OutboxMessage).where(OutboxMessage.dedupe_key == f"approval:{request.id}:{reader}")
+            )
+        found[:] = [row] if row is not None and row.message_ts else []
+        return bool(found)
+
+    await eventually(sent)
+    return found[0]
 
 
-async def click(running: RunningBot, user: str, dm: OutboxMessage, action: str, value: str) -> None:
+async def click(
+    running: RunningBot, user: str, dm: OutboxMessage, action: str, value: str, answer: str | None = None
+) -> None:
+    """Click a button on a DM; with `answer`, wait for that Slack call (a private refusal, a form)."""
+    before = len(running.slack.calls(answer)) if answer else 0
     await running.interact(block_action(user, dm.message_channel, dm.message_ts, button(action, value)))
+    if answer:
+        await running.slack.wait_for(answer, before + 1)
 
 
 def shown(slack: SlackApiStub, channel: str, ts: str) -> str:
@@ -175,12 +202,13 @@ async def test_quote_goes_manager_then_finance_legal_skipped_and_the_pdf_is_post
 
     # Alice (the requester) and Bob (a stranger) may not decide: told privately, nothing changes.
     for stranger in ("UALICE", "UBOB"):
-        await click(running, stranger, boss_dm, "approval_approve", str(manager.id))
+        await click(running, stranger, boss_dm, "approval_approve", str(manager.id), "chat.postEphemeral")
         refusal = slack.last("chat.postEphemeral").args
         assert refusal["user"] == stranger and "<@UBOSS>" in refusal["text"]
     assert [r.state for r in await requests(running)] == ["pending"]
 
     await click(running, "UBOSS", boss_dm, "approval_approve", str(manager.id))
+    await eventually(lambda: has_requests(running, 3))
     manager_done, fin1, fin2 = await requests(running)
     assert manager_done.state == "approve" and {fin1.approver_id, fin2.approver_id} == {"UFIN1", "UFIN2"}
     fin2_dm = await dm_of(running, fin2, "UFIN2")
@@ -188,6 +216,14 @@ async def test_quote_goes_manager_then_finance_legal_skipped_and_the_pdf_is_post
 
     await click(running, "UFIN2", fin2_dm, "approval_approve", str(fin2.id))
     fin1_dm = await dm_of(running, fin1, "UFIN1")
+
+    async def updated() -> bool:  # every copy is updated, and the approved version's PDF is posted
+        await running.settle()
+        return "<@UFIN2>" in shown(slack, fin1_dm.message_channel, fin1_dm.message_ts) and bool(
+            slack.files("CDEALS")
+        )
+
+    await eventually(updated)
     fin1_now = shown(slack, fin1_dm.message_channel, fin1_dm.message_ts)
     assert "approval_approve" not in fin1_now and "<@UFIN2>" in fin1_now  # every copy says who decided
 
